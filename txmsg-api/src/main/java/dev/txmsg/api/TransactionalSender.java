@@ -1,0 +1,46 @@
+package dev.txmsg.api;
+
+/**
+ * Publishes a message if, and only if, a local database transaction commits.
+ *
+ * <pre>{@code
+ * sender.send(message, (ctx, order) -> orders.insert(order), order);
+ * }</pre>
+ *
+ * <p>The message is stored with the broker first, invisible to consumers; then the executor runs
+ * in a local transaction together with a transaction-log row; the commit makes the message
+ * visible, a rollback drops it. If the process dies or the broker never hears the outcome, the
+ * broker asks back and the transaction log answers. Consumers see the message after the commit
+ * and never for a rolled-back transaction; they may see it more than once, so they de-duplicate by
+ * transaction id.
+ *
+ * <p>Implementations are thread-safe, and one sender serves any number of executors.
+ */
+public interface TransactionalSender {
+
+    /**
+     * Runs {@code executor} in a local transaction and publishes {@code message} if it commits.
+     *
+     * <p>Inside a surrounding transaction (where the implementation supports one), the executor
+     * joins it and the message is published when that transaction commits; the result then
+     * reports {@link TransactionState#UNKNOWN}.
+     *
+     * @param message  what to publish
+     * @param executor the business work, run in the local transaction
+     * @param arg      handed to the executor, may be {@code null}
+     * @param <A>      the argument's type
+     * @return the ids of the message and its transaction, and its state
+     * @throws IllegalArgumentException           if the message is not valid for the transport; nothing was written or sent
+     * @throws HalfMessageNotSentException        if the broker did not store the message; nothing was committed
+     * @throws FencedByCheckBackException         if a check-back rolled the transaction back before it wrote its log row
+     * @throws TransactionOutcomeUnknownException if the commit's outcome is unknown; the check-back settles it
+     * @throws LocalTransactionException          if the executor threw a checked exception (its cause); unchecked
+     *                                            exceptions and errors of the executor reach the caller unchanged
+     */
+    <A> SendResult send(TxMessage message, LocalTransactionExecutor<A> executor, A arg);
+
+    /** {@link #send(TxMessage, LocalTransactionExecutor, Object)} with no argument. */
+    default SendResult send(TxMessage message, LocalTransactionExecutor<Void> executor) {
+        return send(message, executor, null);
+    }
+}

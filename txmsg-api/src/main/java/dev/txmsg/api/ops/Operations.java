@@ -1,0 +1,48 @@
+package dev.txmsg.api.ops;
+
+import java.util.List;
+
+/**
+ * Tools instead of SQL: list, replay and discard what is stuck. Every action is logged with what
+ * it touched. Replays go through the consumer's idempotent pipeline: replaying what was already
+ * applied applies nothing.
+ */
+public interface Operations {
+
+    /** Dead letters waiting for an operator (status DEAD). */
+    long deadLetterCount();
+
+    /** In-doubt transactions waiting for an operator (status IN_DOUBT). */
+    long inDoubtCount();
+
+    /** Dead letters matching {@code query}, newest first. */
+    List<DeadLetter> deadLetters(Query query);
+
+    /** Runs a dead letter's handler again, once, through the idempotent pipeline. */
+    ReplayResult replayDeadLetter(long id);
+
+    /** Replays every pending dead letter matching {@code query}. */
+    List<ReplayResult> replayDeadLetters(Query query);
+
+    /**
+     * Gives up on a dead letter.
+     *
+     * @return whether a pending dead letter was discarded
+     * @throws IllegalArgumentException if the reason is blank
+     */
+    boolean discardDeadLetter(long id, String reason);
+
+    /** Exhausted half messages matching {@code query}, newest first. */
+    List<InDoubtTransaction> inDoubt(Query query);
+
+    /** Delivers an in-doubt transaction's message, as if it had committed (after checking the business data). */
+    ReplayResult replayInDoubt(String transactionId);
+
+    /**
+     * Gives up on an in-doubt transaction's message.
+     *
+     * @return whether a pending record was discarded
+     * @throws IllegalArgumentException if the reason is blank
+     */
+    boolean discardInDoubt(String transactionId, String reason);
+}

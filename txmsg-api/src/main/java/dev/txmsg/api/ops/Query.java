@@ -1,0 +1,33 @@
+package dev.txmsg.api.ops;
+
+import java.time.Instant;
+
+/**
+ * Which records to list or act on; every criterion is optional.
+ *
+ * @param group the consumer group (dead letters) or producer group (in-doubt transactions)
+ * @param topic the topic
+ * @param from  recorded at or after
+ * @param to    recorded before
+ * @param limit the most records (default 100)
+ */
+public record Query(String group, String topic, Instant from, Instant to, int limit) {
+
+    /** The default limit. */
+    public static final int DEFAULT_LIMIT = 100;
+
+    /** Applies the default limit and checks the range. */
+    public Query {
+        if (limit <= 0) {
+            limit = DEFAULT_LIMIT;
+        }
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("from (" + from + ") is after to (" + to + ")");
+        }
+    }
+
+    /** Everything, up to the default limit. */
+    public static Query all() {
+        return new Query(null, null, null, null, DEFAULT_LIMIT);
+    }
+}

@@ -1,0 +1,490 @@
+package dev.txmsg.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.apache.rocketmq.auth.config.AuthConfig;
+import org.apache.rocketmq.broker.BrokerController;
+import org.apache.rocketmq.common.BrokerConfig;
+import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.namesrv.NamesrvConfig;
+import org.apache.rocketmq.common.topic.TopicValidator;
+import org.apache.rocketmq.namesrv.NamesrvController;
+import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyServerConfig;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
+
+/**
+ * A real RocketMQ NameServer and Broker, RocketMQ's own {@code NamesrvController} and
+ * {@code BrokerController}, running in this JVM on free ports with a small store in a temporary
+ * directory and fast transaction check-backs.
+ *
+ * <pre>{@code
+ * try (EmbeddedRocketMQ mq = EmbeddedRocketMQ.builder().build().start()) {
+ *     producer.setNamesrvAddr(mq.nameServerAddress());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Starting takes two to three seconds and stopping ten to twenty: share one instance between
+ * tests (the JUnit 5 {@link EmbeddedRocketMQExtension} does). The defaults suit tests; see
+ * {@link Builder} for each setting. Not thread-safe: start, stop and restart from one thread.
+ */
+public final class EmbeddedRocketMQ implements AutoCloseable {
+
+    private static final String LOCALHOST = "127.0.0.1";
+
+    private final Settings settings;
+    private final Path storeDir;
+    private final boolean ownsStoreDir;
+    private NamesrvController nameServer;
+    private BrokerController broker;
+    private int brokerPort;
+
+    private EmbeddedRocketMQ(Settings settings) {
+        this.settings = settings;
+        this.ownsStoreDir = settings.storeDir == null;
+        this.storeDir = ownsStoreDir ? createTempStore() : settings.storeDir;
+        this.brokerPort = settings.brokerPort;
+    }
+
+    /** A builder whose defaults suit tests: free ports, temporary store, check-backs every second. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the name server, then the broker, and returns once the name server serves a route to
+     * the broker (so that a producer's first send finds it).
+     *
+     * @throws IllegalStateException if either fails to start
+     */
+    public synchronized EmbeddedRocketMQ start() {
+        if (nameServer != null) {
+            throw new IllegalStateException("already started: " + nameServerAddress());
+        }
+        // Without it, requests go out as version 0 and the broker registers no topics.
+        System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
+        nameServer = startNameServer();
+        startBroker();
+        return this;
+    }
+
+    /** The name server's address, {@code 127.0.0.1:port}: what clients need as {@code namesrvAddr}. */
+    public String nameServerAddress() {
+        requireStarted();
+        return LOCALHOST + ":" + nameServer.getNettyServerConfig().getListenPort();
+    }
+
+    /** The broker's address, {@code 127.0.0.1:port}. */
+    public String brokerAddress() {
+        if (broker == null) {
+            throw new IllegalStateException("the broker is not running");
+        }
+        return broker.getBrokerAddr();
+    }
+
+    /** The broker's name, as it registers with the name server. */
+    public String brokerName() {
+        return settings.brokerName;
+    }
+
+    /** The directory that holds the broker's store. */
+    public Path storeDirectory() {
+        return storeDir;
+    }
+
+    /** Whether the broker is running (it may be stopped while the name server runs on). */
+    public boolean isBrokerRunning() {
+        return broker != null;
+    }
+
+    /**
+     * Creates a topic (or updates its queue count) and waits until the name server serves its
+     * route, so that consumers subscribing right after find it.
+     */
+    public void createTopic(String topic, int queues) {
+        Objects.requireNonNull(topic, "topic");
+        if (queues < 1) {
+            throw new IllegalArgumentException("queues must be at least 1, was " + queues);
+        }
+        BrokerController b = requireBroker();
+        b.getTopicConfigManager().updateTopicConfig(new TopicConfig(topic, queues, queues));
+        b.registerBrokerAll(false, false, true);
+        awaitRoute(topic);
+    }
+
+    /**
+     * Stops the broker (the name server keeps running), as a crash or maintenance would: clients
+     * see sends fail until {@link #startBroker()}. Takes several seconds.
+     */
+    public synchronized void stopBroker() {
+        BrokerController b = requireBroker();
+        broker = null;
+        b.shutdown();
+    }
+
+    /** Starts the broker again on the same store and the same port, after {@link #stopBroker()}. */
+    public synchronized void startBroker() {
+        requireStarted();
+        if (broker != null) {
+            throw new IllegalStateException("the broker is running: " + broker.getBrokerAddr());
+        }
+        BrokerController b = createBroker();
+        try {
+            if (!b.initialize()) {
+                throw new IllegalStateException("the broker did not initialize; store " + storeDir);
+            }
+            b.start();
+        } catch (Exception e) {
+            b.shutdown();
+            throw new IllegalStateException("the broker did not start; store " + storeDir, e);
+        }
+        broker = b;
+        brokerPort = b.getNettyServerConfig().getListenPort();
+        // The first registration may go out before the name-server list is set: register again and
+        // wait for a route that names this broker, not merely for the broker to be listed.
+        b.registerBrokerAll(true, false, true);
+        awaitRoute(TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC);
+    }
+
+    /** RocketMQ's broker, for what this class does not wrap. */
+    public BrokerController brokerController() {
+        return requireBroker();
+    }
+
+    /** RocketMQ's name server, for what this class does not wrap. */
+    public NamesrvController nameServerController() {
+        requireStarted();
+        return nameServer;
+    }
+
+    /** Stops broker and name server and, if the store was temporary, deletes it. */
+    @Override
+    public synchronized void close() {
+        if (broker != null) {
+            broker.shutdown();
+            broker = null;
+        }
+        if (nameServer != null) {
+            nameServer.shutdown();
+            nameServer = null;
+        }
+        if (ownsStoreDir) {
+            deleteRecursively(storeDir);
+        }
+    }
+
+    private NamesrvController startNameServer() {
+        NamesrvConfig config = new NamesrvConfig();
+        Path home = storeDir.resolve("namesrv");
+        config.setKvConfigPath(home.resolve("kvConfig.json").toString());
+        config.setConfigStorePath(home.resolve("namesrv.properties").toString());
+        NettyServerConfig server = new NettyServerConfig();
+        server.setListenPort(settings.nameServerPort);
+        NamesrvController controller = new NamesrvController(config, server, new NettyClientConfig());
+        try {
+            if (!controller.initialize()) {
+                throw new IllegalStateException("the name server did not initialize");
+            }
+            controller.start();
+        } catch (Exception e) {
+            controller.shutdown();
+            throw new IllegalStateException("the name server did not start on port " + settings.nameServerPort, e);
+        }
+        return controller;
+    }
+
+    private BrokerController createBroker() {
+        BrokerConfig config = new BrokerConfig();
+        config.setBrokerName(settings.brokerName);
+        config.setBrokerClusterName(settings.clusterName);
+        config.setBrokerIP1(LOCALHOST);
+        config.setNamesrvAddr(nameServerAddress());
+        config.setAutoCreateTopicEnable(true);
+        config.setTransactionTimeOut(settings.transactionTimeout.toMillis());
+        config.setTransactionCheckInterval(settings.transactionCheckInterval.toMillis());
+        config.setTransactionCheckMax(settings.transactionCheckMax);
+        config.setTransactionOpBatchInterval((int) settings.transactionOpBatchInterval.toMillis());
+        config.setLoadBalancePollNameServerInterval(1000);
+
+        MessageStoreConfig store = new MessageStoreConfig();
+        Path root = storeDir.resolve("broker");
+        store.setStorePathRootDir(root.toString());
+        store.setStorePathCommitLog(root.resolve("commitlog").toString());
+        store.setMappedFileSizeCommitLog(settings.commitLogFileSize);
+        store.setMappedFileSizeConsumeQueue(20 * 10_000);
+        store.setMaxIndexNum(10_000);
+        store.setMaxHashSlotNum(2_500);
+        store.setMappedFileSizeTimerLog(4 * 1024 * 1024);
+        store.setMessageDelayLevel(settings.messageDelayLevel);
+        store.setMaxMessageSize(settings.maxMessageSize);
+        store.setHaListenPort(0);
+
+        NettyServerConfig server = new NettyServerConfig();
+        server.setListenPort(brokerPort);
+        settings.brokerCustomizer.accept(config);
+        if (settings.accessKey == null) {
+            return new BrokerController(config, server, new NettyClientConfig(), store);
+        }
+        return new BrokerController(config, server, new NettyClientConfig(), store, authConfig(root));
+    }
+
+    /** RocketMQ 5's authentication (ACL 2.0): one super user, kept in the store directory. */
+    private AuthConfig authConfig(Path root) {
+        AuthConfig auth = new AuthConfig();
+        // Providers are cached per config name: a restarted broker needs a name of its own.
+        auth.setConfigName("txmsg-embedded-" + System.nanoTime());
+        auth.setClusterName(settings.clusterName);
+        auth.setAuthConfigPath(root.resolve("config").toString());
+        auth.setAuthenticationEnabled(true);
+        auth.setAuthenticationProvider("org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider");
+        auth.setAuthenticationMetadataProvider("org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider");
+        auth.setInitAuthenticationUser("{\"username\":\"" + settings.accessKey + "\",\"password\":\"" + settings.secretKey + "\"}");
+        return auth;
+    }
+
+    private void awaitRoute(String topic) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            TopicRouteData route = nameServer.getRouteInfoManager().pickupTopicRouteData(topic);
+            if (route != null && route.getBrokerDatas().stream()
+                .anyMatch(d -> settings.brokerName.equals(d.getBrokerName()))
+                && !route.getQueueDatas().isEmpty()) {
+                return;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the route of " + topic, e);
+            }
+            broker.registerBrokerAll(false, false, true);
+        }
+        throw new IllegalStateException("the name server served no route for topic " + topic + " within 30 s");
+    }
+
+    private void requireStarted() {
+        if (nameServer == null) {
+            throw new IllegalStateException("not started: call start() first");
+        }
+    }
+
+    private BrokerController requireBroker() {
+        requireStarted();
+        if (broker == null) {
+            throw new IllegalStateException("the broker is stopped: call startBroker() first");
+        }
+        return broker;
+    }
+
+    private static Path createTempStore() {
+        try {
+            return Files.createTempDirectory("txmsg-rocketmq-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary store directory", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory is not worth failing a test run for.
+        }
+    }
+
+    /** Immutable settings; the builder's defaults suit tests. */
+    private record Settings(int nameServerPort, int brokerPort, Path storeDir, String brokerName,
+                            String clusterName, Duration transactionTimeout, Duration transactionCheckInterval,
+                            int transactionCheckMax, Duration transactionOpBatchInterval, String messageDelayLevel,
+                            int commitLogFileSize, int maxMessageSize, Consumer<BrokerConfig> brokerCustomizer,
+                            String accessKey, String secretKey) {
+    }
+
+    /**
+     * Settings of an {@link EmbeddedRocketMQ}. Defaults: free ports, a temporary store deleted on
+     * close, first check-back after 3 s, then every second, at most 15 times, and consumer retries
+     * after 1 s, 1 s, 1 s, 2 s, ...
+     */
+    public static final class Builder {
+        private int nameServerPort;
+        private int brokerPort;
+        private Path storeDir;
+        private String brokerName = "txmsg-embedded-broker";
+        private String clusterName = "DefaultCluster";
+        private Duration transactionTimeout = Duration.ofSeconds(3);
+        private Duration transactionCheckInterval = Duration.ofSeconds(1);
+        private int transactionCheckMax = 15;
+        private Duration transactionOpBatchInterval = Duration.ofMillis(500);
+        private String messageDelayLevel = "1s 1s 1s 2s 2s 2s 3s 3s 3s 4s 4s 4s 5s 5s 5s 10s 10s 10s";
+        private int commitLogFileSize = 64 * 1024 * 1024;
+        private int maxMessageSize = 4 * 1024 * 1024;
+        private Consumer<BrokerConfig> brokerCustomizer = c -> { };
+        private String accessKey;
+        private String secretKey;
+
+        private Builder() {
+        }
+
+        /**
+         * Turns on RocketMQ 5's authentication with one user: clients must sign their requests with
+         * this access key and secret key (RocketMQ's {@code AclClientRPCHook}, or rocketmq-spring's
+         * {@code rocketmq.producer.access-key} and {@code secret-key}); others are refused with
+         * response code 16 (NO_PERMISSION). The name server needs no credentials.
+         */
+        public Builder authentication(String accessKey, String secretKey) {
+            this.accessKey = requireText(accessKey, "accessKey");
+            this.secretKey = requireText(secretKey, "secretKey");
+            if (accessKey.contains("\"") || secretKey.contains("\"")) {
+                throw new IllegalArgumentException("access and secret keys must not contain quotes");
+            }
+            return this;
+        }
+
+        /** Name server port; 0 (default) picks a free one. */
+        public Builder nameServerPort(int port) {
+            this.nameServerPort = requirePort(port, "nameServerPort");
+            return this;
+        }
+
+        /** Broker port; 0 (default) picks a free one. The broker also listens on port - 2. */
+        public Builder brokerPort(int port) {
+            this.brokerPort = requirePort(port, "brokerPort");
+            return this;
+        }
+
+        /** Store directory, kept on close; by default a temporary directory deleted on close. */
+        public Builder storeDirectory(Path dir) {
+            this.storeDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Broker name (default {@code txmsg-embedded-broker}). */
+        public Builder brokerName(String name) {
+            this.brokerName = requireText(name, "brokerName");
+            return this;
+        }
+
+        /** Cluster name (default {@code DefaultCluster}). */
+        public Builder clusterName(String name) {
+            this.clusterName = requireText(name, "clusterName");
+            return this;
+        }
+
+        /**
+         * Age of a half message before its first check-back (broker {@code transactionTimeOut};
+         * default 3 s here, 6 s in RocketMQ). Keep it at least twice the op batch interval (as
+         * RocketMQ's defaults are): below that, committed messages get checked back and delivered twice.
+         */
+        public Builder transactionTimeout(Duration timeout) {
+            this.transactionTimeout = requirePositive(timeout, "transactionTimeout");
+            return this;
+        }
+
+        /** Interval between check-back rounds (broker {@code transactionCheckInterval}; default 1 s here, 30 s in RocketMQ). */
+        public Builder transactionCheckInterval(Duration interval) {
+            this.transactionCheckInterval = requirePositive(interval, "transactionCheckInterval");
+            return this;
+        }
+
+        /**
+         * Check-backs per half message before the broker gives up and moves it to
+         * {@code TRANS_CHECK_MAX_TIME_TOPIC} (broker {@code transactionCheckMax}; default 15).
+         */
+        public Builder transactionCheckMax(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("transactionCheckMax must be at least 1, was " + max);
+            }
+            this.transactionCheckMax = max;
+            return this;
+        }
+
+        /** Interval at which the broker writes its batched op records (default 500 ms here, 3 s in RocketMQ). */
+        public Builder transactionOpBatchInterval(Duration interval) {
+            this.transactionOpBatchInterval = requirePositive(interval, "transactionOpBatchInterval");
+            return this;
+        }
+
+        /** The broker's {@code messageDelayLevel}, which paces consumer retries (default: seconds, not minutes). */
+        public Builder messageDelayLevel(String levels) {
+            this.messageDelayLevel = requireText(levels, "messageDelayLevel");
+            return this;
+        }
+
+        /** Size of each commit log file in bytes (default 64 MiB; RocketMQ's 1 GiB is too big for tests). */
+        public Builder commitLogFileSize(int bytes) {
+            if (bytes < 4 * 1024 * 1024) {
+                throw new IllegalArgumentException("commitLogFileSize must be at least 4 MiB, was " + bytes);
+            }
+            this.commitLogFileSize = bytes;
+            return this;
+        }
+
+        /** Largest message the broker accepts, in bytes (default 4 MiB, as RocketMQ's). */
+        public Builder maxMessageSize(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxMessageSize must be at least 1 KiB, was " + bytes);
+            }
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** Changes any other broker setting before start (ACL, for instance). */
+        public Builder brokerConfig(Consumer<BrokerConfig> customizer) {
+            this.brokerCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /** Builds an instance; call {@link EmbeddedRocketMQ#start()} to run it. */
+        public EmbeddedRocketMQ build() {
+            if (transactionTimeout.compareTo(transactionOpBatchInterval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("transactionTimeout (" + transactionTimeout
+                    + ") must be at least twice transactionOpBatchInterval (" + transactionOpBatchInterval
+                    + "): below that the broker checks back committed messages and delivers them twice");
+            }
+            if (commitLogFileSize <= maxMessageSize) {
+                throw new IllegalArgumentException("commitLogFileSize (" + commitLogFileSize
+                    + ") must exceed maxMessageSize (" + maxMessageSize + ")");
+            }
+            return new EmbeddedRocketMQ(new Settings(nameServerPort, brokerPort, storeDir, brokerName, clusterName,
+                transactionTimeout, transactionCheckInterval, transactionCheckMax, transactionOpBatchInterval,
+                messageDelayLevel, commitLogFileSize, maxMessageSize, brokerCustomizer, accessKey, secretKey));
+        }
+
+        private static int requirePort(int port, String name) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(name + " must be between 0 and 65535, was " + port);
+            }
+            return port;
+        }
+
+        private static String requireText(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(Duration value, String name) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+            }
+            return value;
+        }
+    }
+}
