@@ -1,0 +1,134 @@
+package dev.txmsg.rocketmq.consume;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+
+import dev.txmsg.api.PayloadConverter;
+import dev.txmsg.api.consume.ReceivedMessage;
+import dev.txmsg.api.ops.DeadLetter;
+import dev.txmsg.rocketmq.send.HalfMessages;
+
+/** A {@link ReceivedMessage} from a RocketMQ message, or from a dead letter being replayed. */
+final class Received implements ReceivedMessage {
+
+    private final String deduplicationKey;
+    private final String transactionId;
+    private final String messageId;
+    private final String topic;
+    private final String tag;
+    private final List<String> keys;
+    private final byte[] body;
+    private final Map<String, String> properties;
+    private final Instant bornAt;
+    private final int attempt;
+    private final PayloadConverter converter;
+
+    private Received(String deduplicationKey, String transactionId, String messageId, String topic, String tag, List<String> keys,
+                     byte[] body, Map<String, String> properties, Instant bornAt, int attempt, PayloadConverter converter) {
+        this.deduplicationKey = deduplicationKey;
+        this.transactionId = transactionId;
+        this.messageId = messageId;
+        this.topic = topic;
+        this.tag = tag;
+        this.keys = keys;
+        this.body = body;
+        this.properties = properties;
+        this.bornAt = bornAt;
+        this.attempt = attempt;
+        this.converter = converter;
+    }
+
+    static Received of(MessageExt m, PayloadConverter converter) {
+        Map<String, String> all = m.getProperties();
+        String uniq = all.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        boolean sentByTxmsg = all.containsKey(HalfMessages.LOG_IDENTITY_PROPERTY) && uniq != null;
+        List<String> keys = m.getKeys() == null || m.getKeys().isBlank() ? List.of() : List.of(m.getKeys().trim().split(" +"));
+        String messageId = uniq != null ? uniq : m.getMsgId();
+        String dedup = sentByTxmsg ? uniq : !keys.isEmpty() ? keys.get(0) : messageId;
+        return new Received(dedup, sentByTxmsg ? uniq : null, messageId, m.getTopic(), m.getTags(), keys, m.getBody(),
+            userProperties(all), Instant.ofEpochMilli(m.getBornTimestamp()), m.getReconsumeTimes() + 1, converter);
+    }
+
+    static Received replayOf(DeadLetter d, PayloadConverter converter) {
+        return new Received(d.deduplicationKey(), d.properties().containsKey(HalfMessages.LOG_IDENTITY_PROPERTY) ? d.deduplicationKey() : null,
+            d.messageId(), d.topic(), d.tag(), d.keys(), d.body(), d.properties(), d.firstFailureAt(), d.attempts() + 1, converter);
+    }
+
+    /** The properties a user set, without RocketMQ's own (but with txmsg's log identity, which tells txmsg messages apart). */
+    static Map<String, String> userProperties(Map<String, String> all) {
+        return all.entrySet().stream()
+            .filter(e -> !MessageConst.STRING_HASH_SET.contains(e.getKey()) || e.getKey().equals(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX))
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    @Override
+    public String deduplicationKey() {
+        return deduplicationKey;
+    }
+
+    @Override
+    public String transactionId() {
+        return transactionId;
+    }
+
+    @Override
+    public String messageId() {
+        return messageId;
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public String tag() {
+        return tag;
+    }
+
+    @Override
+    public List<String> keys() {
+        return keys;
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /** The body without a copy, for recording. */
+    byte[] rawBody() {
+        return body;
+    }
+
+    @Override
+    public <T> T payload(Class<T> type) {
+        return converter.fromBytes(body, Objects.requireNonNull(type, "type"));
+    }
+
+    @Override
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    @Override
+    public Instant bornAt() {
+        return bornAt;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public String toString() {
+        return "message " + messageId + " (topic " + topic + ", tag " + tag + ", key " + deduplicationKey + ", attempt " + attempt + ")";
+    }
+}

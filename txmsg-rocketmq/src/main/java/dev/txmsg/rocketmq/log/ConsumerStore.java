@@ -1,0 +1,185 @@
+package dev.txmsg.rocketmq.log;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.session.SqlSession;
+
+import dev.txmsg.api.ops.DeadLetter;
+import dev.txmsg.api.ops.InDoubtTransaction;
+import dev.txmsg.api.ops.Query;
+
+/**
+ * The consumer side's tables, through txmsg's private MyBatis: the consume log (what each group
+ * applied), dead letters, and in-doubt transactions.
+ */
+public final class ConsumerStore {
+
+    private static final String MAPPER = "dev/txmsg/rocketmq/log/ConsumeMapper.xml";
+
+    /** The consumer tables, as the schema files name them. */
+    public static final List<String> TABLES = List.of("txmsg_consume_log", "txmsg_dead_letter", "txmsg_in_doubt");
+
+    private final Dialect dialect;
+    private final MyBatisSupport mybatis;
+
+    /**
+     * Opens the store, creating the tables first if {@code initialization} says so.
+     *
+     * @throws IllegalStateException if the database is unreachable or a table is missing
+     */
+    public ConsumerStore(DataSource dataSource, SchemaInitialization initialization) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        try (Connection c = dataSource.getConnection()) {
+            this.dialect = Dialect.of(c);
+            Properties variables = new Properties();
+            variables.setProperty("now", dialect == Dialect.H2 ? "LOCALTIMESTAMP(3)" : "CURRENT_TIMESTAMP(3)");
+            this.mybatis = new MyBatisSupport(dataSource, dialect, variables, MAPPER);
+            new SchemaInitializer(TableName.of(TableName.DEFAULT), dialect)
+                .initialize(c, initialization, TABLES.toArray(String[]::new));
+        } catch (SQLException e) {
+            throw new IllegalStateException("txmsg cannot open its consumer tables: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims a message for a group inside the handler's transaction: the consume-log row. If
+     * another transaction holds the same key, waits for it.
+     *
+     * @return {@code true} if claimed, {@code false} if the group applied the message already
+     */
+    public boolean claim(Connection connection, String group, String key, String topic) throws SQLException {
+        try (SqlSession session = mybatis.on(connection)) {
+            session.getMapper(ConsumeMapper.class).claim(group, key, topic);
+            return true;
+        } catch (PersistenceException e) {
+            SQLException sql = MyBatisSupport.unwrap(e);
+            if (dialect.isDuplicateKey(sql)) {
+                return false;
+            }
+            throw sql;
+        }
+    }
+
+    /** Whether the group applied the message (own transaction). */
+    public boolean isConsumed(String group, String key) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.isConsumed(group, key)) > 0;
+    }
+
+    /** Removes a retrying failure record inside the handler's transaction, once a retry succeeds. */
+    public void clearRetrying(Connection connection, String group, String key) throws SQLException {
+        try (SqlSession session = mybatis.on(connection)) {
+            session.getMapper(ConsumeMapper.class).deleteRetrying(group, key);
+        } catch (PersistenceException e) {
+            throw MyBatisSupport.unwrap(e);
+        }
+    }
+
+    /** Removes a retrying failure record in a transaction of its own (the message turned out applied). */
+    public void clearRetrying(String group, String key) throws SQLException {
+        mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.deleteRetrying(group, key));
+    }
+
+    /** Purges consume-log rows older than {@code age}, up to {@code limit}. */
+    public int purgeConsumed(Duration age, int limit) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.purgeConsumed(age.toSeconds(), limit));
+    }
+
+    /** Rows in the consume log. */
+    public long consumedRows() throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, ConsumeMapper::countConsumed);
+    }
+
+    /**
+     * Records a failed delivery (own transaction): inserted the first time, updated after (attempts,
+     * cause, last failure); {@code row.status} is RETRYING or DEAD.
+     */
+    public void recordFailure(DeadLetterRow row) throws SQLException {
+        mybatis.inOwnTransaction(ConsumeMapper.class, m -> {
+            if (m.updateFailure(row) == 0) {
+                try {
+                    m.insertDeadLetter(row);
+                } catch (PersistenceException e) {
+                    SQLException sql = MyBatisSupport.unwrap(e);
+                    if (!dialect.isDuplicateKey(sql)) {
+                        throw sql;
+                    }
+                    // Already resolved by an operator (REPLAYED or DISCARDED): keep that record.
+                }
+            }
+            return null;
+        });
+    }
+
+    /** A dead letter by id. */
+    public Optional<DeadLetter> deadLetter(long id) throws SQLException {
+        return Optional.ofNullable(mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findDeadLetter(id))).map(Rows::deadLetter);
+    }
+
+    /** Dead letters, newest failure first; {@code status} null for every status. */
+    public List<DeadLetter> deadLetters(Query query, DeadLetter.Status status) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findDeadLetters(query, status == null ? null : status.name()))
+            .stream().map(Rows::deadLetter).toList();
+    }
+
+    /** Moves a DEAD letter to REPLAYED or DISCARDED; false if it was not DEAD. */
+    public boolean resolveDeadLetter(long id, DeadLetter.Status status, String resolution) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.resolveDeadLetter(id, status.name(), resolution)) == 1;
+    }
+
+    /** Records that a replay failed again. */
+    public void failDeadLetterAgain(long id, String cause) throws SQLException {
+        mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.failDeadLetterAgain(id, cause));
+    }
+
+    /** Dead letters waiting for an operator. */
+    public long deadLetterCount() throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, ConsumeMapper::countDeadLetters);
+    }
+
+    /**
+     * Records an exhausted half message and what was done with it.
+     *
+     * @return false if it was recorded before (a redelivery of the same exhausted message)
+     */
+    public boolean recordInDoubt(InDoubtRow row) throws SQLException {
+        try {
+            mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.insertInDoubt(row));
+            return true;
+        } catch (SQLException e) {
+            if (dialect.isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** An in-doubt record by transaction id. */
+    public Optional<InDoubtTransaction> inDoubt(String txId) throws SQLException {
+        return Optional.ofNullable(mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findInDoubt(txId))).map(Rows::inDoubt);
+    }
+
+    /** In-doubt records, newest first; {@code status} null for every status. */
+    public List<InDoubtTransaction> inDoubts(Query query, InDoubtTransaction.Status status) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findInDoubts(query, status == null ? null : status.name()))
+            .stream().map(Rows::inDoubt).toList();
+    }
+
+    /** Moves an IN_DOUBT record to REPLAYED or DISCARDED; false if it was not IN_DOUBT. */
+    public boolean resolveInDoubt(String txId, InDoubtTransaction.Status status, String resolution) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.resolveInDoubt(txId, status.name(), resolution)) == 1;
+    }
+
+    /** In-doubt transactions waiting for an operator. */
+    public long inDoubtCount() throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, ConsumeMapper::countInDoubt);
+    }
+}

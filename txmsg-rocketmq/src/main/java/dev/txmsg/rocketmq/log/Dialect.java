@@ -1,0 +1,59 @@
+package dev.txmsg.rocketmq.log;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/** The databases txmsg ships schemas for, and what differs between them. */
+enum Dialect {
+    MYSQL("mysql", "txmsg/schema/mysql.sql", false) {
+        @Override
+        boolean isDuplicateKey(SQLException e) {
+            return e.getErrorCode() == 1062;
+        }
+    },
+    H2("h2", "txmsg/schema/h2.sql", true) {
+        @Override
+        boolean isDuplicateKey(SQLException e) {
+            return e.getErrorCode() == 23505 || "23505".equals(e.getSQLState());
+        }
+    };
+
+    private final String databaseId;
+    private final String schemaResource;
+    private final boolean embedded;
+
+    Dialect(String databaseId, String schemaResource, boolean embedded) {
+        this.databaseId = databaseId;
+        this.schemaResource = schemaResource;
+        this.embedded = embedded;
+    }
+
+    /** Whether {@code e} (or a cause) says that a row with the same primary key exists. */
+    abstract boolean isDuplicateKey(SQLException e);
+
+    String databaseId() {
+        return databaseId;
+    }
+
+    String schemaResource() {
+        return schemaResource;
+    }
+
+    boolean isEmbedded() {
+        return embedded;
+    }
+
+    static Dialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (p.contains("mysql") || p.contains("mariadb")) {
+            return MYSQL;
+        }
+        if (p.contains("h2")) {
+            return H2;
+        }
+        throw new IllegalStateException("txmsg's transaction log supports MySQL, MariaDB and H2; the DataSource is "
+            + product + ". Provide a TransactionLog of your own for other databases.");
+    }
+}

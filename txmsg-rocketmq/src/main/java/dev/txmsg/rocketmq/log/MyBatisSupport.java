@@ -1,0 +1,98 @@
+package dev.txmsg.rocketmq.log;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.apache.ibatis.builder.xml.XMLMapperBuilder;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.LocalCacheScope;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.managed.ManagedTransactionFactory;
+
+/**
+ * txmsg's private MyBatis: a configuration of its own (no {@code SqlSessionFactory} bean, no
+ * mapper scanning), sessions opened on connections txmsg is handed or takes itself, never
+ * committing or closing them on their own.
+ */
+final class MyBatisSupport {
+
+    private final DataSource dataSource;
+    private final SqlSessionFactory sessions;
+
+    /**
+     * @param dataSource the database
+     * @param dialect    which statements to use where they differ
+     * @param variables  validated values for {@code ${...}} in the mapper
+     * @param mapper     the mapper XML resource
+     */
+    MyBatisSupport(DataSource dataSource, Dialect dialect, Properties variables, String mapper) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        ManagedTransactionFactory transactions = new ManagedTransactionFactory();
+        Properties noClose = new Properties();
+        noClose.setProperty("closeConnection", "false");
+        transactions.setProperties(noClose);
+
+        Configuration configuration = new Configuration(new Environment("txmsg", transactions, dataSource));
+        configuration.setDatabaseId(dialect.databaseId());
+        configuration.setCacheEnabled(false);
+        configuration.setLocalCacheScope(LocalCacheScope.STATEMENT);
+        configuration.setMapUnderscoreToCamelCase(true);
+        configuration.setVariables(variables);
+        try (InputStream xml = MyBatisSupport.class.getClassLoader().getResourceAsStream(mapper)) {
+            Objects.requireNonNull(xml, mapper);
+            new XMLMapperBuilder(xml, configuration, mapper, configuration.getSqlFragments()).parse();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + mapper, e);
+        }
+        this.sessions = new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    /** A session on a connection the caller owns (the local transaction's). */
+    SqlSession on(Connection connection) {
+        return sessions.openSession(connection);
+    }
+
+    /** Runs {@code call} on a connection of its own, in a transaction of its own. */
+    <M, T> T inOwnTransaction(Class<M> mapper, MapperCall<M, T> call) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            try (SqlSession session = sessions.openSession(c)) {
+                T result = call.apply(session.getMapper(mapper));
+                if (!autoCommit) {
+                    c.commit();
+                }
+                return result;
+            } catch (PersistenceException e) {
+                if (!autoCommit) {
+                    c.rollback();
+                }
+                throw unwrap(e);
+            }
+        }
+    }
+
+    static SQLException unwrap(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return new SQLException(e.getMessage(), e);
+    }
+
+    /** A call on a mapper that may fail with SQL. */
+    @FunctionalInterface
+    interface MapperCall<M, T> {
+        T apply(M mapper) throws SQLException;
+    }
+}

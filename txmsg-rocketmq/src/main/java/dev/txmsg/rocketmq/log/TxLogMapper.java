@@ -1,0 +1,23 @@
+package dev.txmsg.rocketmq.log;
+
+import org.apache.ibatis.annotations.Param;
+
+/** txmsg's private MyBatis mapper of the transaction-log tables; see {@code TxLogMapper.xml}. */
+interface TxLogMapper {
+
+    int insert(@Param("txId") String txId, @Param("state") String state, @Param("topic") String topic);
+
+    int insertFence(@Param("txId") String txId, @Param("topic") String topic);
+
+    String findState(@Param("txId") String txId);
+
+    int purge(@Param("ageSeconds") long ageSeconds, @Param("limit") int limit);
+
+    long countRows();
+
+    int probe();
+
+    String findIdentity();
+
+    int insertIdentity(@Param("identity") String identity);
+}

@@ -1,0 +1,177 @@
+package dev.txmsg.rocketmq.metrics;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.txmsg.api.TransactionState;
+
+/**
+ * txmsg's meters, all tagged with the producer group:
+ * <ul>
+ * <li>{@code txmsg.send} (counter, tag {@code outcome}: committed, rolled_back, failed, fenced, unknown)
+ *     and {@code txmsg.send.latency} (timer, same tag)</li>
+ * <li>{@code txmsg.checkback} (counter, tag {@code answer}: commit, rollback, unknown)</li>
+ * <li>{@code txmsg.checkback.fenced}: check-backs that fenced a transaction</li>
+ * <li>{@code txmsg.checkback.foreign}: check-backs for messages of another transaction log (an alarm)</li>
+ * <li>{@code txmsg.checkback.beyond.retention}: check-backs for messages older than the log's retention (an alarm)</li>
+ * <li>{@code txmsg.checkback.dropped}: check-backs dropped because the check-back pool was full</li>
+ * <li>{@code txmsg.end.failed}: end-transaction requests that could not be sent (the check-back settles them)</li>
+ * <li>{@code txmsg.send.in.flight} (gauge): sends under way</li>
+ * <li>{@code txmsg.circuit.state} (gauge): the half send's circuit breaker, 0 closed, 1 open, 2 half-open,
+ *     3 disabled or forced open</li>
+ * <li>{@code txmsg.log.rows} (gauge): rows in the transaction log, as last counted by the retention job</li>
+ * <li>{@code txmsg.log.purged}: rows deleted by the retention job</li>
+ * </ul>
+ */
+public final class TxMsgMetrics {
+
+    /** How a send ended, as counted by {@code txmsg.send}. */
+    public enum SendOutcome {
+        /** The local transaction committed. */
+        COMMITTED,
+        /** The executor threw; transaction and message were rolled back. */
+        ROLLED_BACK,
+        /** The half message was not stored; nothing was committed. */
+        FAILED,
+        /** A check-back fenced the transaction before its log row. */
+        FENCED,
+        /** The commit's outcome is unknown; the check-back settles it. */
+        UNKNOWN;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final String group;
+    private final Counter fenced;
+    private final Counter foreign;
+    private final Counter beyondRetention;
+    private final Counter dropped;
+    private final Counter endFailed;
+    private final Counter purged;
+    private final java.util.Map<SendOutcome, Counter> sends = new java.util.EnumMap<>(SendOutcome.class);
+    private final java.util.Map<SendOutcome, Timer> latencies = new java.util.EnumMap<>(SendOutcome.class);
+    private final java.util.Map<TransactionState, Counter> checkBacks = new java.util.EnumMap<>(TransactionState.class);
+    private final java.util.concurrent.atomic.AtomicLong logRows = new java.util.concurrent.atomic.AtomicLong(-1);
+
+    /**
+     * @param registry where the meters live
+     * @param group    the producer group, the tag of every meter
+     */
+    public TxMsgMetrics(MeterRegistry registry, String group) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.group = Objects.requireNonNull(group, "group");
+        this.fenced = counter("txmsg.checkback.fenced", "check-backs that fenced a transaction (wrote ROLLED_BACK first)");
+        this.foreign = counter("txmsg.checkback.foreign", "check-backs for messages written by another transaction log; answered UNKNOWN");
+        this.beyondRetention = counter("txmsg.checkback.beyond.retention", "check-backs for messages older than the log's retention; answered UNKNOWN");
+        this.dropped = counter("txmsg.checkback.dropped", "check-backs dropped because the check-back pool's queue was full");
+        this.endFailed = counter("txmsg.end.failed", "end-transaction requests that could not be sent; the check-back settles them");
+        this.purged = counter("txmsg.log.purged", "transaction-log rows deleted by the retention job");
+        // Registered once: the send path only increments.
+        for (SendOutcome outcome : SendOutcome.values()) {
+            sends.put(outcome, Counter.builder("txmsg.send").description("transactional sends by outcome")
+                .tag("group", group).tag("outcome", outcome.tag()).register(registry));
+            latencies.put(outcome, Timer.builder("txmsg.send.latency").description("time of a transactional send, from the call to its return")
+                .tag("group", group).tag("outcome", outcome.tag()).register(registry));
+        }
+        for (TransactionState answer : TransactionState.values()) {
+            String tag = switch (answer) {
+                case COMMITTED -> "commit";
+                case ROLLED_BACK -> "rollback";
+                case UNKNOWN -> "unknown";
+            };
+            checkBacks.put(answer, Counter.builder("txmsg.checkback").description("check-backs by answer")
+                .tag("group", group).tag("answer", tag).register(registry));
+        }
+        Gauge.builder("txmsg.log.rows", logRows, java.util.concurrent.atomic.AtomicLong::get)
+            .description("rows in the transaction log as last counted by the retention job (-1: not counted yet)")
+            .tag("group", group).register(registry);
+    }
+
+    /** Publishes the number of sends under way. */
+    public void inFlightSends(java.util.concurrent.atomic.AtomicInteger inFlight) {
+        Gauge.builder("txmsg.send.in.flight", inFlight, java.util.concurrent.atomic.AtomicInteger::get)
+            .description("transactional sends under way").tag("group", group).register(registry);
+    }
+
+    /** Publishes the state of the half send's circuit breaker. */
+    public void circuitBreaker(io.github.resilience4j.circuitbreaker.CircuitBreaker circuitBreaker) {
+        Gauge.builder("txmsg.circuit.state", circuitBreaker, cb -> switch (cb.getState()) {
+                case CLOSED -> 0;
+                case OPEN -> 1;
+                case HALF_OPEN -> 2;
+                default -> 3;
+            })
+            .description("the half send's circuit breaker: 0 closed, 1 open, 2 half-open, 3 disabled or forced open")
+            .tag("group", group).register(registry);
+    }
+
+    /** Records the transaction log's size. */
+    public void logRows(long rows) {
+        logRows.set(rows);
+    }
+
+    /** Counts rows purged by the retention job. */
+    public void purged(int rows) {
+        purged.increment(rows);
+    }
+
+    /** Meters on a registry of their own, for use without an application registry. */
+    public static TxMsgMetrics standalone(String group) {
+        return new TxMsgMetrics(new SimpleMeterRegistry(), group);
+    }
+
+    /** The registry the meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts a send and records its latency. */
+    public void send(SendOutcome outcome, Duration latency) {
+        sends.get(outcome).increment();
+        latencies.get(outcome).record(latency);
+    }
+
+    /** Counts a check-back's answer. */
+    public void checkBack(TransactionState answer) {
+        checkBacks.get(answer).increment();
+    }
+
+    /** Counts a fence. */
+    public void fenced() {
+        fenced.increment();
+    }
+
+    /** Counts a check-back for another log's message. */
+    public void foreign() {
+        foreign.increment();
+    }
+
+    /** Counts a check-back for a message older than the retention. */
+    public void beyondRetention() {
+        beyondRetention.increment();
+    }
+
+    /** Counts a check-back dropped for a full pool. */
+    public void dropped() {
+        dropped.increment();
+    }
+
+    /** Counts an end-transaction that could not be sent. */
+    public void endFailed() {
+        endFailed.increment();
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).tag("group", group).register(registry);
+    }
+}

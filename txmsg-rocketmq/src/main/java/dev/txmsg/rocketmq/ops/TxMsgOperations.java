@@ -1,0 +1,146 @@
+package dev.txmsg.rocketmq.ops;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.txmsg.api.ops.DeadLetter;
+import dev.txmsg.api.ops.InDoubtTransaction;
+import dev.txmsg.api.ops.Operations;
+import dev.txmsg.api.ops.Query;
+import dev.txmsg.api.ops.ReplayResult;
+import dev.txmsg.rocketmq.consume.Republisher;
+import dev.txmsg.rocketmq.consume.RocketMqConsumers;
+import dev.txmsg.rocketmq.log.ConsumerStore;
+
+/**
+ * {@link Operations} on txmsg's tables. Dead letters replay through this process's consumers (the
+ * handler must run here); in-doubt transactions replay through a producer. Every action is logged
+ * at INFO with what it touched.
+ */
+public final class TxMsgOperations implements Operations {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.txmsg.ops");
+
+    private final ConsumerStore store;
+    private final RocketMqConsumers consumers;
+    private final Republisher republisher;
+
+    /**
+     * @param store       the consumer tables
+     * @param consumers   this process's consumers, or {@code null} if it runs none (dead letters cannot be replayed)
+     * @param republisher publishes in-doubt messages, or {@code null} if this process has no producer
+     */
+    public TxMsgOperations(ConsumerStore store, RocketMqConsumers consumers, Republisher republisher) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.consumers = consumers;
+        this.republisher = republisher;
+    }
+
+    @Override
+    public long deadLetterCount() {
+        return sql(store::deadLetterCount);
+    }
+
+    @Override
+    public long inDoubtCount() {
+        return sql(store::inDoubtCount);
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(Query query) {
+        return sql(() -> store.deadLetters(query, null));
+    }
+
+    /** Dead letters in one status. */
+    public List<DeadLetter> deadLetters(Query query, DeadLetter.Status status) {
+        return sql(() -> store.deadLetters(query, status));
+    }
+
+    @Override
+    public ReplayResult replayDeadLetter(long id) {
+        Optional<DeadLetter> letter = sql(() -> store.deadLetter(id));
+        if (letter.isEmpty()) {
+            return new ReplayResult(Long.toString(id), ReplayResult.Outcome.NOT_PENDING, "no dead letter " + id);
+        }
+        if (consumers == null) {
+            return new ReplayResult(Long.toString(id), ReplayResult.Outcome.FAILED, "this process runs no consumers");
+        }
+        ReplayResult result = consumers.replay(letter.get());
+        LOG.info("replayed dead letter {} (group {}, topic {}, key {}): {}{}", id, letter.get().consumerGroup(), letter.get().topic(),
+            letter.get().deduplicationKey(), result.outcome(), result.detail() == null ? "" : " - " + result.detail());
+        return result;
+    }
+
+    @Override
+    public List<ReplayResult> replayDeadLetters(Query query) {
+        return deadLetters(query, DeadLetter.Status.DEAD).stream().map(d -> replayDeadLetter(d.id())).toList();
+    }
+
+    @Override
+    public boolean discardDeadLetter(long id, String reason) {
+        String why = requireReason(reason);
+        boolean discarded = sql(() -> store.resolveDeadLetter(id, DeadLetter.Status.DISCARDED, "discarded: " + why));
+        LOG.info("discard of dead letter {} ({}): {}", id, why, discarded ? "discarded" : "not pending, nothing changed");
+        return discarded;
+    }
+
+    @Override
+    public List<InDoubtTransaction> inDoubt(Query query) {
+        return sql(() -> store.inDoubts(query, null));
+    }
+
+    @Override
+    public ReplayResult replayInDoubt(String transactionId) {
+        Optional<InDoubtTransaction> found = sql(() -> store.inDoubt(transactionId));
+        if (found.isEmpty() || found.get().status() != InDoubtTransaction.Status.IN_DOUBT) {
+            return new ReplayResult(transactionId, ReplayResult.Outcome.NOT_PENDING,
+                found.map(t -> "status " + t.status()).orElse("no in-doubt transaction " + transactionId));
+        }
+        if (republisher == null) {
+            return new ReplayResult(transactionId, ReplayResult.Outcome.FAILED, "this process has no producer");
+        }
+        InDoubtTransaction t = found.get();
+        try {
+            republisher.publish(t.transactionId(), t.topic(), t.tag(), t.keys(), t.body(), t.properties());
+        } catch (RuntimeException e) {
+            LOG.info("replay of in-doubt transaction {} (topic {}) failed: {}", transactionId, t.topic(), e.toString());
+            return new ReplayResult(transactionId, ReplayResult.Outcome.FAILED, e.toString());
+        }
+        sql(() -> store.resolveInDoubt(transactionId, InDoubtTransaction.Status.REPLAYED, "replayed by an operator: delivered"));
+        LOG.info("replayed in-doubt transaction {} (group {}, topic {}): delivered", transactionId, t.producerGroup(), t.topic());
+        return new ReplayResult(transactionId, ReplayResult.Outcome.APPLIED, null);
+    }
+
+    @Override
+    public boolean discardInDoubt(String transactionId, String reason) {
+        String why = requireReason(reason);
+        boolean discarded = sql(() -> store.resolveInDoubt(transactionId, InDoubtTransaction.Status.DISCARDED, "discarded: " + why));
+        LOG.info("discard of in-doubt transaction {} ({}): {}", transactionId, why, discarded ? "discarded" : "not pending, nothing changed");
+        return discarded;
+    }
+
+    private static String requireReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a reason is required to discard: say why, for whoever looks at it next");
+        }
+        return reason.strip();
+    }
+
+    private static <T> T sql(SqlCall<T> call) {
+        try {
+            return call.get();
+        } catch (SQLException e) {
+            throw new IllegalStateException("txmsg's tables could not be read or written: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T get() throws SQLException;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.txmsg.rocketmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import dev.txmsg.api.FencedByCheckBackException;
+import dev.txmsg.api.SendResult;
+import dev.txmsg.api.TransactionState;
+import dev.txmsg.rocketmq.testing.EndDropper;
+import dev.txmsg.rocketmq.testing.FaultyDataSource;
+import dev.txmsg.rocketmq.testing.RecordingCheckListener;
+import dev.txmsg.rocketmq.testing.TestDatabase;
+
+/**
+ * Check-backs (issues #2 and #3): decided from the transaction log, never guessed — during and
+ * before the local transaction, with the database down, for another log's message, beyond the
+ * retention — and answered on their own pool.
+ */
+abstract class CheckBackAcceptanceTest extends SendFixture {
+
+    // ---- 5
+
+    @Test
+    void checkBackDuringTheLocalTransactionWaitsForItsCommit() {
+        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
+        RocketMqTransactionalSender sender = sender(checks);
+        ends.dropAll(); // without an end the broker checks back while the transaction still runs
+
+        SendResult result = sender.send(order("o-5a"), (ctx, id) -> {
+            insertOrder(ctx, id);
+            awaitCheckBackBlockedOnTheRow(checks.get(), ctx.transactionId());
+        }, "o-5a");
+
+        await().atMost(PATIENCE).until(() -> consumer.count(result.transactionId()) >= 1);
+        assertThat(checks.get().answers(result.transactionId())).contains(TransactionState.COMMITTED)
+            .doesNotContain(TransactionState.ROLLED_BACK);
+    }
+
+    @Test
+    void checkBackDuringTheLocalTransactionWaitsForItsRollback() {
+        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
+        RocketMqTransactionalSender sender = sender(checks);
+        ends.dropAll();
+        AtomicReference<String> txId = new AtomicReference<>();
+
+        assertThatThrownBy(() -> sender.send(order("o-5b"), (ctx, id) -> {
+            txId.set(ctx.transactionId());
+            insertOrder(ctx, id);
+            awaitCheckBackBlockedOnTheRow(checks.get(), ctx.transactionId());
+            throw new IllegalStateException("rolled back while the check-back waits");
+        }, "o-5b")).hasMessageContaining("while the check-back waits");
+
+        await().atMost(PATIENCE).until(() -> checks.get().answered(txId.get(), TransactionState.ROLLED_BACK));
+        assertThat(checks.get().answers(txId.get())).doesNotContain(TransactionState.COMMITTED);
+        assertThat(orderExists("o-5b")).isFalse();
+        assertNeverDelivered(txId.get());
+    }
+
+    @Test
+    void checkBackBeforeTheLogRowFencesTheLateTransaction() {
+        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
+        RocketMqTransactionalSender sender = sender(checks);
+        ends.dropAll();
+        // The sending thread's connection request stalls (a slow pool, a GC pause) until the broker has checked back.
+        FaultyDataSource.Hold hold = faults.holdNextConnectionOn(Thread.currentThread());
+        AtomicReference<String> txId = new AtomicReference<>();
+        ExecutorService releaser = Executors.newSingleThreadExecutor();
+        try {
+            releaser.submit(() -> {
+                await().atMost(PATIENCE).until(() -> checks.get().anyAnswered(TransactionState.ROLLED_BACK));
+                hold.release();
+                return null;
+            });
+
+            Throwable thrown = catchThrowable(() -> sender.send(order("o-5c"), (ctx, id) -> {
+                txId.set(ctx.transactionId());
+                insertOrder(ctx, id);
+            }, "o-5c"));
+
+            assertThat(thrown).isInstanceOf(FencedByCheckBackException.class);
+            String fenced = ((FencedByCheckBackException) thrown).transactionId();
+            assertThat(txId.get()).as("the executor never ran").isNull();
+            assertThat(orderExists("o-5c")).isFalse();
+            assertThat(logState(fenced)).isEqualTo("ROLLED_BACK");
+            assertThat(checks.get().answers(fenced)).containsOnly(TransactionState.ROLLED_BACK);
+            assertNeverDelivered(fenced);
+        } finally {
+            hold.release();
+            releaser.shutdownNow();
+        }
+    }
+
+    private void awaitCheckBackBlockedOnTheRow(RecordingCheckListener checks, String txId) {
+        await().atMost(PATIENCE).until(() -> checks.started(txId));
+        await().atMost(PATIENCE).until(() -> db.lockWaits() > 0);
+    }
+
+    // ---- 6
+
+    @Test
+    void checkBackWhileTheDatabaseIsDownAnswersUnknownAndResolvesOnceItIsBack() {
+        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
+        RocketMqTransactionalSender sender = sender(checks);
+        ends.dropAll();
+
+        String txId = sender.send(order("o-6"), this::insertOrder, "o-6").transactionId();
+        faults.down(true);
+        await().atMost(PATIENCE).until(() -> checks.get().answered(txId, TransactionState.UNKNOWN));
+        assertThat(consumer.count(txId)).isZero();
+
+        faults.down(false);
+        await().atMost(PATIENCE).until(() -> consumer.count(txId) >= 1);
+        assertThat(checks.get().answers(txId)).doesNotContain(TransactionState.ROLLED_BACK).endsWith(TransactionState.COMMITTED);
+    }
+
+    @Test
+    void checkBackForAnotherLogsMessageAnswersUnknownAndFencesNothing() {
+        AtomicReference<RecordingCheckListener> ownChecks = new AtomicReference<>();
+        RocketMqTransactionalSender own = sender(ownChecks);
+        ends.dropAll();
+        try (TestDatabase otherDb = db.another()) {
+            // Another service (or environment) on another database, in the same group by mistake.
+            AtomicReference<RecordingCheckListener> otherChecks = new AtomicReference<>();
+            RocketMqTransactionalSender other = sender(otherChecks, new EndDropper(), otherDb.dataSource());
+
+            String txId = own.send(order("o-6b"), this::insertOrder, "o-6b").transactionId();
+            faults.down(true); // the right producer cannot answer yet: the broker asks around the group
+
+            await().atMost(PATIENCE).until(() -> otherChecks.get().answered(txId, TransactionState.UNKNOWN));
+            assertThat(other.metrics().registry().counter("txmsg.checkback.foreign", "group", group).count()).isPositive();
+            assertThat(otherDb.queryLong("SELECT COUNT(*) FROM txmsg_tx_log")).as("nothing fenced in the other log").isZero();
+
+            faults.down(false);
+            await().atMost(PATIENCE).until(() -> consumer.count(txId) >= 1);
+            assertThat(otherChecks.get().answers(txId)).containsOnly(TransactionState.UNKNOWN);
+            other.close();
+        }
+    }
+
+    @Test
+    void checkBacksRunOnTheirOwnPoolNotOnTheClientsThreads() {
+        AtomicReference<String> thread = new AtomicReference<>();
+        RocketMqTransactionalSender sender = sender(new AtomicReference<>(), ends, faults, p -> { },
+            b -> b.checkListener(real -> request -> {
+                thread.set(Thread.currentThread().getName());
+                return real.check(request);
+            }));
+        ends.dropAll();
+
+        String txId = sender.send(order("t-1"), this::insertOrder, "t-1").transactionId();
+
+        await().atMost(PATIENCE).until(() -> consumer.count(txId) >= 1);
+        assertThat(thread.get()).startsWith("txmsg-checkback-" + group);
+    }
+
+    @Test
+    void checkBackForAMessageOlderThanTheRetentionAnswersUnknownAndFencesNothing() {
+        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
+        // A clock two hours ahead: to the check-back, the message looks older than the one-hour retention.
+        java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(2));
+        RocketMqTransactionalSender sender = sender(checks, ends, faults, p -> { },
+            b -> b.retention(Duration.ofHours(1)).clock(later));
+        ends.dropAll();
+        AtomicReference<String> txId = new AtomicReference<>();
+        catchThrowable(() -> sender.send(order("h-1"), (ctx, id) -> {
+            txId.set(ctx.transactionId());
+            throw new IllegalStateException("rolled back, row-less");
+        }, "h-1"));
+
+        await().atMost(PATIENCE).until(() -> checks.get().answered(txId.get(), TransactionState.UNKNOWN));
+        assertThat(sender.metrics().registry().counter("txmsg.checkback.beyond.retention", "group", group).count()).isPositive();
+        assertThat(logState(txId.get())).as("no fence for a message beyond the horizon").isNull();
+        assertThat(checks.get().answers(txId.get())).containsOnly(TransactionState.UNKNOWN);
+    }
+}

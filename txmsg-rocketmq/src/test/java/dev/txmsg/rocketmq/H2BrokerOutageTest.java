@@ -1,0 +1,13 @@
+package dev.txmsg.rocketmq;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.txmsg.rocketmq.testing.TestDatabase;
+
+class H2BrokerOutageTest extends BrokerOutageAcceptanceTest {
+
+    @BeforeAll
+    static void startAll() {
+        start(TestDatabase.h2());
+    }
+}

@@ -1,0 +1,155 @@
+package dev.txmsg.rocketmq.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import org.apache.rocketmq.spring.autoconfigure.RocketMQAutoConfiguration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.txmsg.api.TransactionalSender;
+import dev.txmsg.test.EmbeddedRocketMQ;
+import dev.txmsg.test.WithEmbeddedRocketMQ;
+
+/** Start-up checks of the starter: what is required, and bad settings named plainly. */
+@WithEmbeddedRocketMQ
+class StarterConfigurationTest {
+
+    private static ApplicationContextRunner app(EmbeddedRocketMQ mq) {
+        return new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                DataSourceTransactionManagerAutoConfiguration.class, RocketMQAutoConfiguration.class, TxMsgAutoConfiguration.class))
+            .withPropertyValues("rocketmq.name-server=" + mq.nameServerAddress(),
+                "spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    @Test
+    void theApplicationNameIsTheProducerGroup(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=billing").run(context -> {
+            assertThat(context).hasSingleBean(TransactionalSender.class);
+            assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).producerGroup()).isEqualTo("billing");
+        });
+    }
+
+    @Test
+    void txmsgProducerGroupWinsOverTheApplicationName(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=billing", "txmsg.producer-group=billing-tx").run(context ->
+            assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).producerGroup()).isEqualTo("billing-tx"));
+    }
+
+    @Test
+    void noGroupAndNoApplicationNameFailsStartUp(EmbeddedRocketMQ mq) {
+        app(mq).run(context -> assertThat(context).hasFailed().getFailure()
+            .rootCause().hasMessageContaining("txmsg.producer-group").hasMessageContaining("spring.application.name"));
+    }
+
+    @Test
+    void theRocketMQTemplatesGroupIsRefused(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "rocketmq.producer.group=shop").run(context ->
+            assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("rocketmq.producer.group"));
+    }
+
+    @Test
+    void withoutSchemaInitializationAMissingTableFailsStartUpNamingTableAndSchemaFile(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "txmsg.initialize-schema=never").run(context ->
+            assertThat(context).hasFailed().getFailure()
+                .hasStackTraceContaining("txmsg's table txmsg_tx_log is missing")
+                .hasStackTraceContaining("classpath:txmsg/schema/h2.sql"));
+    }
+
+    @Test
+    void aCustomTableNameIsUsed(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "txmsg.table=shop_tx_log").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(dev.txmsg.api.spi.TransactionLog.class))
+                .isInstanceOfSatisfying(dev.txmsg.rocketmq.log.MyBatisTransactionLog.class,
+                    log -> assertThat(log.table().value()).isEqualTo("shop_tx_log"));
+        });
+    }
+
+    @Test
+    void badSettingsFailStartUpNamingPropertyValueAndWhatIsAllowed(EmbeddedRocketMQ mq) {
+        String[][] cases = {
+            {"txmsg.table=orders; DROP TABLE x", "txmsg.table", "letters, digits or underscores"},
+            {"txmsg.check.pool-size=0", "txmsg.check.pool-size = 0", "at least 1"},
+            {"txmsg.check.queue-capacity=-1", "txmsg.check.queue-capacity = -1", "at least 1"},
+            {"txmsg.check.lock-wait=0s", "txmsg.check.lock-wait = PT0S", "positive duration"},
+            {"txmsg.send.timeout=-1s", "txmsg.send.timeout = PT-1S", "positive duration"},
+            {"txmsg.topics=bad topic", "txmsg.topics = bad topic", "RocketMQ topic names"},
+            {"txmsg.retention.period=10m", "txmsg.retention.period = PT10M", "at least twice the broker's check window, PT15M12S"},
+            {"txmsg.retention.batch-size=0", "txmsg.retention.batch-size = 0", "at least 1"},
+            {"txmsg.retention.interval=0s", "txmsg.retention.interval = PT0S", "positive duration"},
+            {"txmsg.broker.check-max=0", "txmsg.broker.check-max = 0", "at least 1"},
+            {"txmsg.broker.check-interval=-5s", "txmsg.broker.check-interval = PT-5S", "positive duration"},
+            {"txmsg.resilience.retry.max-attempts=0", "txmsg.resilience.retry.max-attempts = 0", "at least 1"},
+            {"txmsg.resilience.retry.multiplier=0.5", "txmsg.resilience.retry.multiplier = 0.5", "at least 1.0"},
+            {"txmsg.resilience.circuit-breaker.failure-rate-threshold=0",
+                "txmsg.resilience.circuit-breaker.failure-rate-threshold = 0.0", "above 0 and at most 100"},
+            {"txmsg.resilience.circuit-breaker.wait-duration-in-open-state=0s",
+                "txmsg.resilience.circuit-breaker.wait-duration-in-open-state = PT0S", "positive duration"},
+        };
+        for (String[] c : cases) {
+            app(mq).withPropertyValues("spring.application.name=shop", c[0]).run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                    .as(c[0]).hasMessageContaining(c[1]).hasMessageContaining(c[2]));
+        }
+    }
+
+    @Test
+    void aRetentionBeyondACustomCheckWindowIsAccepted(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "txmsg.broker.check-interval=5s", "txmsg.broker.check-max=3",
+            "txmsg.retention.period=1m").run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(dev.txmsg.rocketmq.log.LogRetention.class).retention()).isEqualTo(java.time.Duration.ofMinutes(1));
+            });
+    }
+
+    @Test
+    void metersGoToTheApplicationsRegistryAndHealthReportsBrokerAndLog(EmbeddedRocketMQ mq) {
+        app(mq).withConfiguration(AutoConfigurations.of(TxMsgHealthConfiguration.class))
+            .withBean(io.micrometer.core.instrument.MeterRegistry.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+            .withPropertyValues("spring.application.name=shop").run(context -> {
+                io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                assertThat(registry.find("txmsg.circuit.state").tag("group", "shop").gauge()).isNotNull();
+                assertThat(registry.find("txmsg.send.in.flight").gauge()).isNotNull();
+
+                var health = (org.springframework.boot.actuate.health.CompositeHealthContributor) context.getBean("txmsgHealthContributor");
+                var broker = (org.springframework.boot.actuate.health.HealthIndicator) health.getContributor("broker");
+                var log = (org.springframework.boot.actuate.health.HealthIndicator) health.getContributor("log");
+                assertThat(broker.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+                assertThat(broker.health().getDetails()).containsEntry("brokers", 1).containsEntry("producerGroup", "shop");
+                assertThat(log.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+
+                context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).close();
+                assertThat(broker.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.DOWN);
+            });
+    }
+
+    @Test
+    void aResilience4jRegistryInstanceNamedTxmsgIsUsed(EmbeddedRocketMQ mq) {
+        io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry registry = io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.ofDefaults();
+        io.github.resilience4j.circuitbreaker.CircuitBreaker mine = registry.circuitBreaker("txmsg",
+            io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom().minimumNumberOfCalls(2).build());
+        app(mq).withBean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class, () -> registry)
+            .withPropertyValues("spring.application.name=shop").run(context ->
+                assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).circuitBreaker()).isSameAs(mine));
+    }
+
+    @Test
+    void resilienceCanBeSwitchedOff(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "txmsg.resilience.enabled=false").run(context ->
+            assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).circuitBreaker()).isNull());
+    }
+
+    @Test
+    void withoutANameServerThereIsNoSender(EmbeddedRocketMQ mq) {
+        new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, TxMsgAutoConfiguration.class))
+            .withPropertyValues("spring.application.name=shop", "spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID())
+            .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TransactionalSender.class));
+    }
+}

@@ -1,0 +1,318 @@
+package dev.txmsg.rocketmq.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageAccessor;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.txmsg.api.consume.MessageHandler;
+import dev.txmsg.api.consume.NonRetryableException;
+import dev.txmsg.api.consume.Subscription;
+import dev.txmsg.api.ops.DeadLetter;
+import dev.txmsg.api.ops.Query;
+import dev.txmsg.api.ops.ReplayResult;
+import dev.txmsg.rocketmq.log.ConsumerStore;
+import dev.txmsg.rocketmq.log.SchemaInitialization;
+import dev.txmsg.rocketmq.ops.TxMsgOperations;
+import dev.txmsg.rocketmq.send.HalfMessages;
+import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.test.EmbeddedRocketMQ;
+import dev.txmsg.test.WithEmbeddedRocketMQ;
+
+/**
+ * Exactly-once effects from at-least-once delivery (issue #4), on a real broker and a real
+ * database: duplicates, retries, concurrent duplicates on two instances, dead letters and replay.
+ * The effect of a message is a row in {@code effects}; "once" means one row per key.
+ */
+@WithEmbeddedRocketMQ
+abstract class ConsumerAcceptanceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    static EmbeddedRocketMQ mq;
+    static TestDatabase db;
+    static ConsumerStore store;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private String topic;
+    private String group;
+    private DefaultMQProducer producer;
+
+    static void start(EmbeddedRocketMQ broker, TestDatabase database) {
+        mq = broker;
+        db = database;
+        db.execute("CREATE TABLE effects (id INT AUTO_INCREMENT PRIMARY KEY, message_key VARCHAR(128) NOT NULL, consumer VARCHAR(16))");
+        store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        db.close();
+    }
+
+    @BeforeEach
+    void newTopic() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        topic = "consume-" + db.kind() + "-" + id;
+        group = "consumer-" + db.kind() + "-" + id;
+        mq.createTopic(topic, 4);
+        producer = new DefaultMQProducer("raw-" + id);
+        producer.setNamesrvAddr(mq.nameServerAddress());
+        producer.start();
+        closeables.add(producer::shutdown);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        closeables.clear();
+    }
+
+    @Test
+    void theSameMessageDeliveredTwiceHasItsEffectOnce() throws Exception {
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, recordEffect("a")));
+
+        String txId = newTxId();
+        send(txId, 0);
+        send(txId, 1); // re-sent with the same transaction id, to another queue
+
+        await().atMost(PATIENCE).until(() -> consumed("duplicate") == 1 && consumed("applied") == 1);
+        assertThat(effects(txId)).isEqualTo(1);
+        assertThat(consumers.store().isConsumed(group, txId)).isTrue();
+    }
+
+    @Test
+    void aHandlerThatFailsTwiceThenSucceedsHasItsEffectOnce() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        consumers(Subscription.of(group, topic, (m, ctx) -> {
+            if (calls.incrementAndGet() <= 2) {
+                throw new IllegalStateException("downstream not ready (call " + calls.get() + ")");
+            }
+            recordEffect("a").handle(m, ctx);
+        }));
+
+        String txId = newTxId();
+        send(txId, 0);
+
+        await().atMost(PATIENCE).until(() -> effects(txId) == 1);
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(consumed("retry")).isEqualTo(2);
+        assertThat(store.deadLetters(new Query(group, null, null, null, 10), null))
+            .as("a retry that succeeded leaves no failure record").isEmpty();
+    }
+
+    @Test
+    void aCommitThatLookedFailedButCommittedLeavesNoFailureRecord() throws Exception {
+        // The connection is lost during the first COMMIT, which reached the database: the handler's
+        // effect is in, the pipeline saw a failure and asked for redelivery.
+        dev.txmsg.rocketmq.testing.FaultyDataSource faults = new dev.txmsg.rocketmq.testing.FaultyDataSource(db.dataSource());
+        AtomicInteger calls = new AtomicInteger();
+        MessageHandler handler = (m, ctx) -> {
+            recordEffect("a").handle(m, ctx);
+            if (calls.incrementAndGet() == 1) {
+                faults.failNextCommitOnThisThread(dev.txmsg.rocketmq.testing.FaultyDataSource.CommitFault.COMMIT_THEN_THROW);
+            }
+        };
+        RocketMqConsumers consumers = RocketMqConsumers.builder().nameServer(mq.nameServerAddress()).dataSource(faults).store(store)
+            .metrics(new ConsumerMetrics(registry)).fromFirstOffset(true).subscribe(Subscription.of(group, topic, handler)).build().start();
+        closeables.add(0, consumers);
+
+        String txId = newTxId();
+        send(txId, 0);
+
+        await().atMost(PATIENCE).until(() -> consumed("duplicate") == 1);
+        assertThat(calls.get()).as("the handler ran once").isEqualTo(1);
+        assertThat(effects(txId)).isEqualTo(1);
+        assertThat(store.deadLetters(new Query(group, null, null, null, 10), null)).as("failure records").isEmpty();
+    }
+
+    @Test
+    void twoInstancesReceivingDuplicatesAtOnceApplyItOnce() throws Exception {
+        AtomicBoolean first = new AtomicBoolean(true);
+        MessageHandler slowFirst = (m, ctx) -> {
+            if (first.getAndSet(false)) {
+                // Hold the consume-log row until the other instance's claim waits on it.
+                await().atMost(PATIENCE).until(() -> db.lockWaits() > 0);
+            }
+            recordEffect("x").handle(m, ctx);
+        };
+        consumers(Subscription.of(group, topic, slowFirst));
+        consumers(Subscription.of(group, topic, slowFirst));
+        await().atMost(PATIENCE).until(() -> mq.brokerController().getConsumerManager().getConsumerGroupInfo(group) != null
+            && mq.brokerController().getConsumerManager().getConsumerGroupInfo(group).getAllChannel().size() == 2);
+
+        String txId = newTxId();
+        for (int q = 0; q < 4; q++) {
+            send(txId, q);
+        }
+
+        await().atMost(PATIENCE).until(() -> consumed("duplicate") == 3);
+        assertThat(effects(txId)).isEqualTo(1);
+    }
+
+    @Test
+    void aPoisonMessageBecomesADeadLetterAndAFixedHandlerReplaysItOnce() throws Exception {
+        AtomicBoolean fixed = new AtomicBoolean(false);
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, (m, ctx) -> {
+            if (!fixed.get()) {
+                throw new IllegalArgumentException("amount is not a number: " + new String(m.body(), StandardCharsets.UTF_8));
+            }
+            recordEffect("a").handle(m, ctx);
+        }).withMaxAttempts(3));
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, null);
+
+        String txId = newTxId();
+        send(txId, 0);
+
+        await().atMost(PATIENCE).until(() -> deadLetter(txId) != null && deadLetter(txId).status() == DeadLetter.Status.DEAD);
+        DeadLetter dead = deadLetter(txId);
+        assertThat(dead.attempts()).isEqualTo(3);
+        assertThat(dead.cause()).contains("IllegalArgumentException: amount is not a number");
+        assertThat(dead.body()).isEqualTo(("{\"txId\":\"" + txId + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(dead.properties()).containsKey(HalfMessages.LOG_IDENTITY_PROPERTY);
+        assertThat(dead.firstFailureAt()).isBeforeOrEqualTo(dead.lastFailureAt());
+        assertThat(effects(txId)).isZero();
+        assertThat(ops.deadLetterCount()).isPositive();
+
+        fixed.set(true);
+        assertThat(ops.replayDeadLetter(dead.id()).outcome()).isEqualTo(ReplayResult.Outcome.APPLIED);
+        assertThat(effects(txId)).isEqualTo(1);
+        assertThat(deadLetter(txId).status()).isEqualTo(DeadLetter.Status.REPLAYED);
+
+        assertThat(ops.replayDeadLetter(dead.id()).outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
+        assertThat(effects(txId)).isEqualTo(1);
+    }
+
+    @Test
+    void replayingADeadLetterWhoseMessageWasAppliedSinceAppliesNothing() throws Exception {
+        AtomicBoolean fixed = new AtomicBoolean(false);
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, (m, ctx) -> {
+            if (!fixed.get()) {
+                throw new NonRetryableException("unknown account");
+            }
+            recordEffect("a").handle(m, ctx);
+        }));
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, null);
+
+        String txId = newTxId();
+        send(txId, 0);
+        await().atMost(PATIENCE).until(() -> deadLetter(txId) != null && deadLetter(txId).status() == DeadLetter.Status.DEAD);
+        assertThat(deadLetter(txId).attempts()).as("non-retryable: dead at once").isEqualTo(1);
+
+        fixed.set(true);
+        send(txId, 1); // the producer's duplicate arrives after the fix and is applied
+        await().atMost(PATIENCE).until(() -> effects(txId) == 1);
+
+        assertThat(ops.replayDeadLetter(deadLetter(txId).id()).outcome()).isEqualTo(ReplayResult.Outcome.ALREADY_APPLIED);
+        assertThat(effects(txId)).isEqualTo(1);
+    }
+
+    @Test
+    void aDiscardNeedsAReasonAndIsRecorded() throws Exception {
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, (m, ctx) -> {
+            throw new NonRetryableException("never");
+        }));
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, null);
+        String txId = newTxId();
+        send(txId, 0);
+        await().atMost(PATIENCE).until(() -> deadLetter(txId) != null);
+        long id = deadLetter(txId).id();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ops.discardDeadLetter(id, " "))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+        assertThat(ops.discardDeadLetter(id, "order cancelled by support, ticket 42")).isTrue();
+        assertThat(deadLetter(txId).status()).isEqualTo(DeadLetter.Status.DISCARDED);
+        assertThat(deadLetter(txId).resolution()).contains("ticket 42");
+        assertThat(ops.discardDeadLetter(id, "again")).isFalse();
+        assertThat(ops.replayDeadLetter(id).outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
+    }
+
+    @Test
+    void messagesNotSentByTxmsgAreDeduplicatedByTheirKey() throws Exception {
+        consumers(Subscription.of(group, topic, recordEffect("a")));
+        String key = "order-" + UUID.randomUUID();
+        for (int i = 0; i < 2; i++) {
+            Message m = new Message(topic, "{}".getBytes(StandardCharsets.UTF_8));
+            m.setKeys(key); // a plain producer: new message id each time, same business key
+            producer.send(m);
+        }
+        await().atMost(PATIENCE).until(() -> consumed("duplicate") == 1);
+        assertThat(effects(key)).isEqualTo(1);
+    }
+
+    // ---- helpers
+
+    private RocketMqConsumers consumers(Subscription subscription) {
+        ConsumerMetrics metrics = new ConsumerMetrics(registry);
+        RocketMqConsumers consumers = RocketMqConsumers.builder()
+            .nameServer(mq.nameServerAddress())
+            .dataSource(db.dataSource())
+            .store(store)
+            .metrics(metrics)
+            .fromFirstOffset(true)
+            .subscribe(subscription)
+            .build()
+            .start();
+        closeables.add(0, consumers);
+        return consumers;
+    }
+
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+    private double consumed(String outcome) {
+        var counter = registry.find("txmsg.consume").tag("group", group).tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static MessageHandler recordEffect(String consumer) {
+        return (m, ctx) -> {
+            try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO effects (message_key, consumer) VALUES (?, ?)")) {
+                ps.setString(1, m.deduplicationKey());
+                ps.setString(2, consumer);
+                ps.executeUpdate();
+            }
+        };
+    }
+
+    private long effects(String key) {
+        return db.queryLong("SELECT COUNT(*) FROM effects WHERE message_key = '" + key + "'");
+    }
+
+    private DeadLetter deadLetter(String key) throws Exception {
+        return store.deadLetters(new Query(group, topic, null, null, 10), null).stream()
+            .filter(d -> d.deduplicationKey().equals(key)).findFirst().orElse(null);
+    }
+
+    private static String newTxId() {
+        return org.apache.rocketmq.common.message.MessageClientIDSetter.createUniqID();
+    }
+
+    /** A message as txmsg sends it (its log identity, its transaction id as unique id), to queue {@code queue}. */
+    private void send(String txId, int queue) throws Exception {
+        Message m = new Message(topic, "ORDER_CREATED", ("{\"txId\":\"" + txId + "\"}").getBytes(StandardCharsets.UTF_8));
+        MessageAccessor.putProperty(m, MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, txId);
+        MessageAccessor.putProperty(m, HalfMessages.LOG_IDENTITY_PROPERTY, "test-log");
+        var result = producer.send(m, new MessageQueue(topic, mq.brokerName(), queue));
+        assertThat(result.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.txmsg.rocketmq.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageClientIDSetter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.txmsg.api.TransactionState;
+import dev.txmsg.api.TxMessage;
+import dev.txmsg.api.ops.InDoubtTransaction;
+import dev.txmsg.api.ops.ReplayResult;
+import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.log.ConsumerStore;
+import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
+import dev.txmsg.rocketmq.log.SchemaInitialization;
+import dev.txmsg.rocketmq.ops.TxMsgOperations;
+import dev.txmsg.rocketmq.send.HalfMessages;
+import dev.txmsg.rocketmq.send.JacksonPayloadConverter;
+import dev.txmsg.rocketmq.testing.CollectingConsumer;
+import dev.txmsg.rocketmq.testing.EndDropper;
+import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.test.EmbeddedRocketMQExtension;
+
+/**
+ * Half messages whose check-backs the broker exhausted (issue #4): a broker of the class's own
+ * gives up after two checks, the check-backs are made to fail, and the watcher settles what lands
+ * in TRANS_CHECK_MAX_TIME_TOPIC from the transaction log.
+ */
+abstract class InDoubtSettlementAcceptanceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    static EmbeddedRocketMQExtension mq = EmbeddedRocketMQExtension.perClass(b -> b.transactionCheckMax(2));
+
+    static TestDatabase db;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    static void start(TestDatabase database) {
+        db = database;
+        db.execute("CREATE TABLE orders (id VARCHAR(64) PRIMARY KEY)");
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        db.close();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        closeables.clear();
+    }
+
+    @Test
+    void exhaustedMessagesAreSettledFromTheLog() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "exhausted-" + db.kind() + "-" + id;
+        String group = "exhausted-" + db.kind() + "-" + id;
+        mq.broker().createTopic(topic, 2);
+        CollectingConsumer consumer = closing(new CollectingConsumer(mq.broker().nameServerAddress(), "c-" + id, topic));
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
+        RocketMqTransactionalSender sender = unanswering(topic, group, log);
+        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), group, null, log, store, new Republisher(sender.producer()),
+            Duration.ofDays(1), Clock.systemUTC(), Duration.ofSeconds(1)).start());
+
+        String committed = sender.send(message(topic), (ctx, arg) -> {
+            try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO orders (id) VALUES (?)")) {
+                ps.setString(1, ctx.transactionId());
+                ps.executeUpdate();
+            }
+        }).transactionId();
+        String rowless = sendHalfOnly(sender, log, topic);        // the process died before its local transaction
+        String rolledBack = sendHalfOnly(sender, log, topic);     // fenced earlier; that check-back's answer was lost
+        assertThat(log.fence(rolledBack, topic)).isTrue();
+
+        await().atMost(PATIENCE).until(() -> store.inDoubt(committed).isPresent() && store.inDoubt(rowless).isPresent()
+            && store.inDoubt(rolledBack).isPresent());
+        assertThat(store.inDoubt(committed).get().status()).isEqualTo(InDoubtTransaction.Status.DELIVERED);
+        assertThat(store.inDoubt(rowless).get().status()).isEqualTo(InDoubtTransaction.Status.FENCED);
+        assertThat(log.find(rowless)).contains(TransactionState.ROLLED_BACK);
+        assertThat(store.inDoubt(rolledBack).get().status()).isEqualTo(InDoubtTransaction.Status.DROPPED);
+        await().atMost(PATIENCE).until(() -> consumer.count(committed) >= 1);
+        assertThat(consumer.count(rowless)).isZero();
+        assertThat(consumer.count(rolledBack)).isZero();
+    }
+
+    @Test
+    void aRowlessMessageOlderThanTheRetentionWaitsForAnOperator() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "undecidable-" + db.kind() + "-" + id;
+        String group = "undecidable-" + db.kind() + "-" + id;
+        mq.broker().createTopic(topic, 2);
+        CollectingConsumer consumer = closing(new CollectingConsumer(mq.broker().nameServerAddress(), "c-" + id, topic));
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
+        RocketMqTransactionalSender sender = unanswering(topic, group, log);
+        // To this watcher, two hours have passed: beyond the one-hour retention, a missing row proves nothing.
+        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), group, null, log, store, new Republisher(sender.producer()),
+            Duration.ofHours(1), Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), Duration.ofSeconds(1)).start());
+        TxMsgOperations ops = new TxMsgOperations(store, null, new Republisher(sender.producer()));
+
+        String toReplay = sendHalfOnly(sender, log, topic);
+        String toDiscard = sendHalfOnly(sender, log, topic);
+
+        await().atMost(PATIENCE).until(() -> store.inDoubt(toReplay).isPresent() && store.inDoubt(toDiscard).isPresent());
+        assertThat(store.inDoubt(toReplay).get().status()).isEqualTo(InDoubtTransaction.Status.IN_DOUBT);
+        assertThat(log.find(toReplay)).as("nothing fenced beyond the retention").isEmpty();
+        assertThat(ops.inDoubtCount()).isEqualTo(2);
+
+        assertThat(ops.replayInDoubt(toReplay).outcome()).isEqualTo(ReplayResult.Outcome.APPLIED);
+        await().atMost(PATIENCE).until(() -> consumer.count(toReplay) >= 1);
+        assertThat(ops.replayInDoubt(toReplay).outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
+        assertThat(ops.discardInDoubt(toDiscard, "checked: the order was never created")).isTrue();
+        assertThat(store.inDoubt(toDiscard).get().status()).isEqualTo(InDoubtTransaction.Status.DISCARDED);
+        assertThat(consumer.count(toDiscard)).isZero();
+    }
+
+    /** A sender whose check-backs all answer UNKNOWN and whose ends are lost, so that the broker exhausts its checks. */
+    private RocketMqTransactionalSender unanswering(String topic, String group, MyBatisTransactionLog log) {
+        EndDropper ends = new EndDropper();
+        ends.dropAll();
+        return closing(RocketMqTransactionalSender.builder()
+            .nameServer(mq.broker().nameServerAddress())
+            .producerGroup(group)
+            .dataSource(db.dataSource())
+            .transactionLog(log)
+            .topics(topic)
+            .rpcHook(ends)
+            .checkListener(real -> request -> TransactionState.UNKNOWN)
+            .build());
+    }
+
+    /** Sends a half message with no local transaction at all, as a producer that died right after the send would. */
+    private static String sendHalfOnly(RocketMqTransactionalSender sender, MyBatisTransactionLog log, String topic) throws Exception {
+        HalfMessages halves = new HalfMessages(sender.producerGroup(), log.identity(), 4 * 1024 * 1024,
+            new JacksonPayloadConverter(new com.fasterxml.jackson.databind.ObjectMapper()));
+        Message half = halves.create(message(topic));
+        assertThat(sender.producer().send(half).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        return MessageClientIDSetter.getUniqID(half);
+    }
+
+    private static TxMessage message(String topic) {
+        return TxMessage.builder(topic).tag("ORDER_CREATED").body("{}".getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    private <T extends AutoCloseable> T closing(T closeable) {
+        closeables.add(0, closeable);
+        return closeable;
+    }
+
+    static class H2 extends InDoubtSettlementAcceptanceTest {
+        @org.junit.jupiter.api.BeforeAll
+        static void startAll() {
+            start(TestDatabase.h2());
+        }
+    }
+
+    @dev.txmsg.rocketmq.testing.EnabledIfMariaDb
+    static class MariaDb extends InDoubtSettlementAcceptanceTest {
+        @org.junit.jupiter.api.BeforeAll
+        static void startAll() {
+            start(TestDatabase.mariaDb());
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.txmsg.rocketmq.testing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * A fresh, real database for one test class: an in-memory H2, or a new database on the MariaDB at
+ * 127.0.0.1:3306 (dropped on close). Both through a Hikari pool.
+ */
+public abstract class TestDatabase implements AutoCloseable {
+
+    protected final HikariDataSource dataSource;
+
+    protected TestDatabase(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A new in-memory H2 database (lock timeout 10 s, so that check-backs can wait for local transactions). */
+    public static TestDatabase h2() {
+        return new H2(UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /** A new database on the local MariaDB; see {@link MariaDb}. */
+    public static TestDatabase mariaDb() {
+        return new MariaDbDatabase();
+    }
+
+    /** A new database of the same kind as this one. */
+    public abstract TestDatabase another();
+
+    /** The pooled DataSource. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Short name: h2 or mariadb. */
+    public abstract String kind();
+
+    /** How many sessions wait for a row lock (on MariaDB) or run an insert into one of txmsg's tables (on H2) right now. */
+    public abstract long lockWaits() throws SQLException;
+
+    /** Runs DDL or DML. */
+    public void execute(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** A single long value, or -1 if no row. */
+    public long queryLong(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** A single string value, or null if no row. */
+    public String queryString(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return kind();
+    }
+
+    static HikariDataSource pool(String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(10_000);
+        config.setPoolName("txmsg-test");
+        return new HikariDataSource(config);
+    }
+
+    private static final class H2 extends TestDatabase {
+        H2(String name) {
+            super(pool("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000", "sa", "", 24));
+        }
+
+        @Override
+        public TestDatabase another() {
+            return h2();
+        }
+
+        @Override
+        public String kind() {
+            return "h2";
+        }
+
+        /** H2 leaves BLOCKER_ID empty for row locks: an insert into txmsg's tables that is still executing is one that waits. */
+        @Override
+        public long lockWaits() {
+            return queryLong("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_STATE = 'RUNNING' "
+                + "AND EXECUTING_STATEMENT LIKE 'INSERT INTO txmsg_%'");
+        }
+    }
+
+    private static final class MariaDbDatabase extends TestDatabase {
+        private final String database;
+
+        MariaDbDatabase() {
+            this("txmsg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        }
+
+        private MariaDbDatabase(String database) {
+            super(createAndPool(database));
+            this.database = database;
+        }
+
+        private static HikariDataSource createAndPool(String database) {
+            MariaDb.createDatabase(database);
+            return pool(MariaDb.url(database), MariaDb.user(), MariaDb.password(), 24);
+        }
+
+        @Override
+        public TestDatabase another() {
+            return mariaDb();
+        }
+
+        @Override
+        public String kind() {
+            return "mariadb";
+        }
+
+        @Override
+        public long lockWaits() {
+            return queryLong("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            MariaDb.dropDatabase(database);
+        }
+    }
+}
