@@ -1,0 +1,10 @@
+-- The order service's own table (txmsg creates its tables itself); portable between H2 and MySQL/MariaDB.
+CREATE TABLE IF NOT EXISTS orders (
+    seq                 BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    id                  VARCHAR(64)   NOT NULL UNIQUE,
+    account_id          VARCHAR(64)   NOT NULL,
+    amount              DECIMAL(12,2) NOT NULL,
+    status              VARCHAR(16)   NOT NULL,
+    idempotency_key     VARCHAR(128)  NULL UNIQUE,
+    request_fingerprint VARCHAR(64)   NULL
+);
