@@ -1,0 +1,46 @@
+package dev.txmsg.faults.agent;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.autoconfigure.TxMsgAutoConfiguration;
+
+/**
+ * The fault agent, loaded into a sample service from its own jar ({@code -Dloader.path=...} with
+ * Spring Boot's PropertiesLauncher) and only with {@code txmsg.faults.enabled=true}: the services'
+ * code and txmsg's are untouched. It wraps the DataSource, hooks txmsg's producer, and exposes
+ * {@code /txmsg-faults} to arm one fault at a time; unarmed it costs a volatile read per statement.
+ */
+@AutoConfiguration(after = TxMsgAutoConfiguration.class)
+@ConditionalOnProperty(prefix = "txmsg.faults", name = "enabled")
+@Import(FaultController.class)
+public class FaultAgentAutoConfiguration {
+
+    @Bean
+    static Faults txmsgFaults() {
+        return new Faults();
+    }
+
+    @Bean
+    static BeanPostProcessor txmsgFaultyDataSource(ObjectProvider<Faults> faults) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof DataSource ds && !(bean instanceof FaultyDataSource) ? new FaultyDataSource(ds, faults.getObject()) : bean;
+            }
+        };
+    }
+
+    @Bean
+    SmartInitializingSingleton txmsgFaultHooks(ObjectProvider<RocketMqTransactionalSender> sender, Faults faults) {
+        return () -> sender.ifAvailable(s -> FaultHooks.install(s.producer(), faults));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.txmsg.faults.suite;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import dev.txmsg.demo.ServiceProcess;
+import dev.txmsg.faults.agent.Fault;
+import dev.txmsg.faults.agent.Faults.Armed;
+
+/** F1 to F9: how each fault is injected into an iteration, and whether it fired. */
+enum FaultCase {
+    F1("order service killed after its half message was accepted, before the local transaction committed") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.KILL_AFTER_HALF_ACCEPTED, null, 1 + rnd.nextInt(orders / 2), 0)));
+        }
+    },
+    F2("order service killed inside the local transaction, after the business SQL, before COMMIT") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.KILL_BEFORE_COMMIT, "INSERT INTO orders", 1 + rnd.nextInt(orders / 2), 0)));
+        }
+    },
+    F3("order service killed after the local COMMIT, before the end-transaction") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.KILL_BEFORE_END, null, 1 + rnd.nextInt(orders / 2), 0)));
+        }
+    },
+    F4("end-transactions of the order service lost (half of them), the process running on") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.LOSE_ENDS, null, 0, 0.5)));
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            return injected.getOrDefault(Fault.LOSE_ENDS.name(), 0) > 0;
+        }
+    },
+    F5("database connections of check-backs killed (KILL <id>) while in use, ends lost so that check-backs happen") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.LOSE_ENDS, null, 0, 0.7), new Armed(Fault.KILL_CHECK_BACK_CONNECTIONS, null, 0, 0.5)));
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            return injected.getOrDefault(Fault.KILL_CHECK_BACK_CONNECTIONS.name(), 0) > 0;
+        }
+    },
+    F6("broker process killed (SIGKILL) under load and restarted on the same store") {
+        @Override
+        int during(Cluster c, Random rnd) {
+            c.broker.kill();
+            c.broker.start();
+            return 1;
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            return during > 0;
+        }
+    },
+    F7("account service killed inside its handler, after the debit, before COMMIT") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.account, List.of(new Armed(Fault.KILL_BEFORE_COMMIT, "UPDATE accounts", 1 + rnd.nextInt(orders / 2), 0)));
+        }
+
+        @Override
+        ServiceProcess target(Cluster c) {
+            return c.account;
+        }
+    },
+    F8("account service killed after its handler's COMMIT, before the acknowledgement") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.account, List.of(new Armed(Fault.KILL_AFTER_COMMIT, "INSERT INTO txmsg_consume_log", 1 + rnd.nextInt(orders / 2), 0)));
+        }
+
+        @Override
+        ServiceProcess target(Cluster c) {
+            return c.account;
+        }
+    },
+    F9("all MariaDB connections of the order service killed, three times, under load") {
+        @Override
+        int during(Cluster c, Random rnd) {
+            int killed = 0;
+            for (int i = 0; i < 3; i++) {
+                try {
+                    killed += c.db.killConnections(c.db.order);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("could not kill the order service's connections", e);
+                }
+                ServiceProcess.sleepQuietly(Duration.ofMillis(300 + rnd.nextInt(700)));
+            }
+            return killed;
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            return during > 0;
+        }
+    };
+
+    final String description;
+
+    FaultCase(String description) {
+        this.description = description;
+    }
+
+    /** Arms the agent before the iteration's orders (kill faults: at a random occurrence in the first half). */
+    void arm(Cluster c, Random rnd, int orders) {
+    }
+
+    /** Done once, at a random moment while orders are placed; returns what it did (0 = nothing). */
+    int during(Cluster c, Random rnd) {
+        return 0;
+    }
+
+    /** The service whose deaths show a kill fault fired. */
+    ServiceProcess target(Cluster c) {
+        return c.order;
+    }
+
+    /** Whether the fault was really injected in the iteration. */
+    boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+        return deaths > 0;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.txmsg.faults.suite;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.txmsg.demo.SampleJars;
+
+/**
+ * Crashes every step of the protocol, many times, and checks that nothing is lost, phantom or
+ * applied twice. Runs the sample services as child JVMs on MariaDB with the standalone broker
+ * (also a child JVM), places orders through their REST API and injects F1 to F9
+ * ({@link FaultCase}); after each iteration it reads both databases ({@link Invariants}).
+ *
+ * <pre>
+ * java -jar txmsg-faults/target/txmsg-faults-0.1.0-SNAPSHOT-all.jar [--iterations 20] [--orders 20]
+ *      [--faults F1,F2,...] [--seed N] [--out target/faults]
+ * </pre>
+ * Writes {@code report.md} to the output directory; keeps the databases and the logs of a run that
+ * found an inconsistency. Exits 1 if it found one.
+ */
+public final class FaultSuite {
+
+    private static final int THREADS = 4;
+
+    private FaultSuite() {
+    }
+
+    /** The settings of a run. */
+    record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out) {
+        static Settings parse(String[] args) {
+            int iterations = 20;
+            int orders = 20;
+            List<FaultCase> faults = Arrays.asList(FaultCase.values());
+            long seed = System.nanoTime();
+            Path out = Path.of("target", "faults");
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option " + option + " needs a value");
+                }
+                String value = args[++i];
+                switch (option) {
+                    case "--iterations" -> iterations = positive(option, value);
+                    case "--orders" -> orders = Math.max(4, positive(option, value));
+                    case "--faults" -> faults = Arrays.stream(value.split(",")).map(String::trim).map(f -> {
+                        try {
+                            return FaultCase.valueOf(f);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException("--faults: unknown fault " + f + "; use F1 to F9");
+                        }
+                    }).toList();
+                    case "--seed" -> seed = Long.parseLong(value);
+                    case "--out" -> out = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown option " + option
+                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR");
+                }
+            }
+            return new Settings(iterations, orders, faults, seed, out);
+        }
+
+        private static int positive(String option, String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(option + " needs a positive integer, was " + value);
+        }
+    }
+
+    /** One fault's results. */
+    record Row(FaultCase fault, int iterations, int orders, int fired, List<String> inconsistencies) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("fault suite: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        List<Row> rows = run(settings);
+        boolean clean = rows.stream().allMatch(r -> r.inconsistencies().isEmpty());
+        System.exit(clean ? 0 : 1);
+    }
+
+    /** Runs the suite and writes the report; returns a row per fault. */
+    public static List<Row> run(Settings s) throws Exception {
+        if (!Databases.reachable()) {
+            throw new IllegalStateException("the fault suite needs MariaDB on " + Databases.url("") + " as " + dev.txmsg.demo.MariaDb.user());
+        }
+        Path work = s.out().toAbsolutePath();
+        Files.createDirectories(work);
+        Path root = SampleJars.checkout();
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        Random rnd = new Random(s.seed());
+        Instant started = Instant.now();
+        say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work);
+        List<Row> rows = new ArrayList<>();
+        boolean clean;
+        try (Cluster cluster = new Cluster(root, work, suffix)) {
+            for (FaultCase fault : s.faults()) {
+                int fired = 0;
+                List<String> inconsistencies = new ArrayList<>();
+                for (int n = 1; n <= s.iterations(); n++) {
+                    int i = n;
+                    List<String> found = new ArrayList<>();
+                    boolean didFire = iteration(cluster, fault, i, s.orders(), rnd, found);
+                    fired += didFire ? 1 : 0;
+                    say(String.format("%s iteration %d: %s, %s", fault, i, didFire ? "fired" : "did not fire",
+                        found.isEmpty() ? "consistent" : found.size() + " inconsistencies: " + found));
+                    if (!found.isEmpty()) {
+                        keepEvidence(work, cluster, fault, i);
+                        found.forEach(f -> inconsistencies.add("iteration " + i + ": " + f));
+                    }
+                }
+                rows.add(new Row(fault, s.iterations(), s.iterations() * s.orders(), fired, inconsistencies));
+            }
+            clean = rows.stream().allMatch(r -> r.inconsistencies().isEmpty());
+            if (clean) {
+                cluster.db.drop();
+            } else {
+                say("databases kept for diagnosis: " + cluster.db.order + ", " + cluster.db.account);
+            }
+        }
+        String report = Report.markdown(rows, s, started, Duration.between(started, Instant.now()));
+        Files.writeString(work.resolve("report.md"), report);
+        System.out.println(report);
+        return rows;
+    }
+
+    /** One iteration: accounts, the fault armed, orders placed (the fault's action midway), then the checks. */
+    private static boolean iteration(Cluster c, FaultCase fault, int iteration, int orders, Random rnd, List<String> found)
+        throws Exception {
+        c.awaitUp();
+        Map<String, BigDecimal> initial = new LinkedHashMap<>();
+        for (int a = 0; a < 5; a++) {
+            String id = fault + "-" + iteration + "-" + a + "-" + Long.toHexString(rnd.nextLong()).substring(0, 6);
+            BigDecimal balance = BigDecimal.valueOf(2000 + rnd.nextInt(8000), 2);
+            c.client.openAccount(id, balance);
+            initial.put(id, balance);
+        }
+        int deathsBefore = c.deaths(fault.target(c));
+        fault.arm(c, rnd, orders);
+
+        List<String> accounts = new ArrayList<>(initial.keySet());
+        Map<String, List<String>> placed = new ConcurrentHashMap<>();
+        AtomicInteger count = new AtomicInteger();
+        AtomicInteger during = new AtomicInteger();
+        int actAt = 1 + rnd.nextInt(Math.max(1, orders / 2));
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+        List<Future<?>> work = new ArrayList<>();
+        for (int o = 0; o < orders; o++) {
+            String account = accounts.get(rnd.nextInt(accounts.size()));
+            BigDecimal amount = BigDecimal.valueOf(100 + rnd.nextInt(4000), 2);
+            String key = fault + "-" + iteration + "-" + o + "-" + UUID.randomUUID();
+            work.add(threads.submit(() -> {
+                String id = c.client.place(account, amount, key, Duration.ofMinutes(4));
+                placed.computeIfAbsent(account, k -> Collections.synchronizedList(new ArrayList<>())).add(id);
+                if (count.incrementAndGet() == actAt) {
+                    during.set(fault.during(c, rnd));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
+        threads.shutdown();
+        // Armed until the orders settle: probabilistic faults strike the check-backs too.
+        List<String> unsettled = Invariants.awaitSettled(c, placed, Duration.ofMinutes(3));
+        Map<String, Integer> injected = c.disarm(fault.target(c));
+        boolean fired = fault.fired(c, c.deaths(fault.target(c)) - deathsBefore, injected, during.get());
+        found.addAll(Invariants.check(c, initial, placed, unsettled));
+        return fired;
+    }
+
+    private static void keepEvidence(Path work, Cluster c, FaultCase fault, int iteration) throws IOException {
+        Path dir = work.resolve("failure-" + fault + "-" + iteration);
+        Files.createDirectories(dir);
+        for (Path log : List.of(c.order.log(), c.account.log(), c.broker.log())) {
+            if (Files.exists(log)) {
+                Files.copy(log, dir.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    static void say(String line) {
+        System.out.println("[faults] " + line);
+        System.out.flush();
+    }
+}

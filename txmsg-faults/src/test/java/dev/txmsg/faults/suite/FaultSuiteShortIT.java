@@ -1,0 +1,47 @@
+package dev.txmsg.faults.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The short version of the fault-injection suite (issue #7): one iteration of every fault. Each
+ * fault must really fire (a fault that never fires proves nothing) and no inconsistency may be found.
+ */
+@ExtendWith(FaultSuiteShortIT.NeedsMariaDb.class)
+class FaultSuiteShortIT {
+
+    @Test
+    void everyFaultFiresAndLeavesBothDatabasesConsistent() throws Exception {
+        Path out = Path.of("target", "faults");
+        List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, Arrays.asList(FaultCase.values()),
+            System.nanoTime(), out));
+
+        assertThat(rows).extracting(FaultSuite.Row::fault).containsExactly(FaultCase.values());
+        assertThat(rows).allSatisfy(row -> {
+            assertThat(row.inconsistencies()).as(row.fault() + " inconsistencies").isEmpty();
+            assertThat(row.fired()).as(row.fault() + " fired").isEqualTo(row.iterations());
+        });
+        assertThat(Files.readString(out.resolve("report.md"))).contains("Inconsistencies in all: 0.");
+    }
+
+    /** Skips without MariaDB, except under CI=true, where an unreachable MariaDB fails the test. */
+    static final class NeedsMariaDb implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if ("true".equalsIgnoreCase(System.getenv("CI")) || Databases.reachable()) {
+                return ConditionEvaluationResult.enabled("MariaDB required (CI) or reachable");
+            }
+            return ConditionEvaluationResult.disabled(dev.txmsg.demo.MariaDb.skipReason("the fault suite is"));
+        }
+    }
+}
