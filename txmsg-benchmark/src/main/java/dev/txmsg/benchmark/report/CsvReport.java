@@ -1,0 +1,57 @@
+package dev.txmsg.benchmark.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.txmsg.benchmark.load.EndToEndResult;
+import dev.txmsg.benchmark.load.Measurement;
+
+/** The raw numbers: one CSV for the throughput matrix, one for the end-to-end latency, one for the recovery samples. */
+public final class CsvReport {
+
+    private CsvReport() {
+    }
+
+    /** {@code results.csv}: one row per scenario and thread count; times in milliseconds, empty where there is none. */
+    public static void writeMatrix(Results results, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("scenario,threads,run,ops,errors,seconds,ops_per_s,p50_ms,p99_ms,p999_ms,max_ms,cpu_s_per_1000_ops,"
+            + "ops_per_s_vs_baseline,p50_vs_baseline,p99_vs_baseline");
+        for (MatrixRow r : results.rows()) {
+            Measurement m = r.m();
+            lines.add(String.join(",", m.scenario(), Integer.toString(m.threads()), Integer.toString(r.run()),
+                Long.toString(m.ops()), Long.toString(m.errors()), Format.csv(m.seconds(), 3),
+                Format.csv(m.throughput(), 1), Format.csv(m.latencyMillis(50), 3), Format.csv(m.latencyMillis(99), 3),
+                Format.csv(m.latencyMillis(99.9), 3), Format.csv(m.latencyMillis(100), 3),
+                Format.csv(m.cpuSecondsPer1000(), 4), Format.csv(r.throughputRatio(), 3), Format.csv(r.latencyRatio(50), 3),
+                Format.csv(r.latencyRatio(99), 3)));
+        }
+        Files.write(file, lines);
+    }
+
+    /** {@code end-to-end.csv}: txmsg's call-to-receipt latency per thread count. */
+    public static void writeEndToEnd(Results results, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("threads,sends_per_s,sent,received,p50_ms,p99_ms,p999_ms,max_ms");
+        for (EndToEndResult r : results.endToEnd()) {
+            lines.add(String.join(",", Integer.toString(r.threads()), Format.csv(r.throughput(), 1), Long.toString(r.sent()),
+                Long.toString(r.received()), Format.csv(r.latencyMillis(50), 3), Format.csv(r.latencyMillis(99), 3),
+                Format.csv(r.latencyMillis(99.9), 3), Format.csv(r.latencyMillis(100), 3)));
+        }
+        Files.write(file, lines);
+    }
+
+    /** {@code recovery.csv}: one row per sample received, with the broker's check settings. */
+    public static void writeRecovery(Results results, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("sample,commit_to_receipt_ms,transaction_timeout_ms,check_interval_ms");
+        String settings = results.broker().transactionTimeout().toMillis() + "," + results.broker().checkInterval().toMillis();
+        for (int i = 0; i < results.recovery().samples().size(); i++) {
+            lines.add((i + 1) + "," + Format.csv(results.recovery().samples().get(i).toNanos() / 1e6, 1) + "," + settings);
+        }
+        Files.write(file, lines);
+    }
+}
