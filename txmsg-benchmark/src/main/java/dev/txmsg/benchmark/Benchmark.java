@@ -60,6 +60,10 @@ public final class Benchmark {
             System.out.print(Options.usage());
             return;
         }
+        if (List.of(args).contains(Options.REPLOT)) {
+            System.exit(replot(args));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -90,6 +94,24 @@ public final class Benchmark {
         System.exit(status);
     }
 
+    /** {@code --replot <dir>}: redraws the chart of an earlier run; returns the exit status. */
+    private static int replot(String[] args) {
+        if (args.length != 2 || !args[0].equals(Options.REPLOT)) {
+            System.err.println("txmsg-benchmark: " + Options.REPLOT + " takes the output directory of an earlier run and no other option");
+            System.err.print(Options.usage());
+            return 2;
+        }
+        System.setProperty("java.awt.headless", "true");
+        try {
+            Path chart = ThroughputChart.replot(OutputFiles.in(Path.of(args[1])));
+            System.err.println("txmsg-benchmark: redrew " + chart);
+            return 0;
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("txmsg-benchmark: " + e.getMessage());
+            return 1;
+        }
+    }
+
     /** Runs the whole benchmark, prints the Markdown report and writes the output files. */
     public static OutputFiles run(Options options) throws Exception {
         Path out = options.out().toAbsolutePath();
@@ -108,7 +130,7 @@ public final class Benchmark {
             OrderIds orderIds = new OrderIds();
             ClosedLoop loop = new ClosedLoop(orderIds);
             DataSource dataSource = database.dataSource();
-            List<Measurement> matrix = matrix(loop, options, broker.nameServer(), dataSource);
+            List<Measurement> matrix = matrix(loop, options, broker.nameServer(), database);
             progress("txmsg end to end");
             List<EndToEndResult> endToEnd = new EndToEnd(loop, broker.nameServer(), dataSource)
                 .measure(options.threads(), options.warmup(), options.duration());
@@ -134,11 +156,13 @@ public final class Benchmark {
     /**
      * Every scenario at every thread count; the order of the scenarios moves one place per thread
      * count. First every scenario runs once unmeasured, so that the first measurement does not pay
-     * alone for compiling the code all of them share (JDBC driver, RocketMQ client).
+     * alone for compiling the code all of them share (JDBC driver, RocketMQ client). Before each
+     * measurement the tables are emptied, so that none inserts into tables its predecessors grew.
      */
-    private static List<Measurement> matrix(ClosedLoop loop, Options options, String nameServer, DataSource dataSource) {
+    private static List<Measurement> matrix(ClosedLoop loop, Options options, String nameServer, Database database)
+        throws SQLException {
         List<Measurement> measurements = new ArrayList<>();
-        List<Scenario> scenarios = Scenarios.start(nameServer, dataSource);
+        List<Scenario> scenarios = Scenarios.start(nameServer, database.dataSource());
         int total = scenarios.size() * options.threads().size();
         try {
             if (!options.warmup().isZero()) {
@@ -151,6 +175,7 @@ public final class Benchmark {
             for (int round = 0; round < options.threads().size(); round++) {
                 int threads = options.threads().get(round);
                 for (Scenario scenario : Scenarios.rotated(scenarios, round)) {
+                    database.emptyTables();
                     Measurement m = loop.run(scenario.name(), threads, options.warmup(), options.duration(), scenario::execute);
                     measurements.add(m);
                     progress(String.format(Locale.ROOT, "[%d/%d] %-16s %3d threads %8s ops/s  p50 %s ms  p99 %s ms%s",
@@ -178,7 +203,7 @@ public final class Benchmark {
         lines.put("run", "threads " + options.threads().stream().map(String::valueOf).collect(Collectors.joining(", "))
             + "; per scenario and thread count " + Format.seconds(options.warmup()) + " warm-up, then "
             + Format.seconds(options.duration()) + " measured; " + Payload.BODY_BYTES + "-byte body, one order row per "
-            + "operation; scenario order moved one place per thread count; started "
+            + "operation; tables emptied before each measurement; scenario order moved one place per thread count; started "
             + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new RunSetup(lines, options.quick());
     }

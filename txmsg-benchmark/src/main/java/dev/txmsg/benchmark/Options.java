@@ -29,6 +29,8 @@ import dev.txmsg.benchmark.db.DatabaseChoice;
 public record Options(List<Integer> threads, Duration warmup, Duration duration, DatabaseChoice database,
                       BrokerChoice broker, int recoverySamples, Path out, boolean quick) {
 
+    /** Redraws an earlier run's chart from its results.csv instead of running: {@code --replot <dir>}. */
+    static final String REPLOT = "--replot";
     static final List<Integer> FULL_THREADS = List.of(1, 4, 16, 64);
     static final List<Integer> SHORT_THREADS = List.of(1, 4);
     private static final int MAX_THREADS = 512;
@@ -56,6 +58,8 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
               --short                 smoke run: threads 1,4, warm-up 1s, duration 2s, 2 recovery samples,
                                       transaction timeout 3s, check interval 1s
               --help                  this text
+            or: java -jar txmsg-benchmark-<version>-all.jar --replot <dir>
+                                      redraw <dir>/throughput.png from <dir>/results.csv of an earlier run
             """;
     }
 

@@ -85,7 +85,18 @@ public final class Database implements AutoCloseable {
             s.execute(PeerLog.CREATE);
         }
         MyBatisTransactionLog.builder(pool).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        emptyTables();
+    }
+
+    /**
+     * Empties the order table and both logs, so that every measurement starts from the same tables:
+     * otherwise a scenario measured late in the run inserts into tables millions of rows larger
+     * than one measured early (with MariaDB, 30% fewer operations per second by the end of a full run).
+     */
+    public void emptyTables() throws SQLException {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE TABLE bench_order");
+            s.execute("TRUNCATE TABLE bench_peer_tx_log");
             s.execute("TRUNCATE TABLE txmsg_tx_log");
         }
     }

@@ -14,6 +14,9 @@ import dev.txmsg.benchmark.scenario.Scenarios;
 /** The results as Markdown: setup, throughput and latency table, end-to-end latency, recovery time. */
 public final class MarkdownReport {
 
+    /** The line that marks a short run's report. */
+    static final String SHORT_MODE_NOTE = "**Short mode (smoke run): too short to compare anything; these numbers are not results.**";
+
     private MarkdownReport() {
     }
 
@@ -21,7 +24,7 @@ public final class MarkdownReport {
     public static String render(Results results) {
         StringBuilder md = new StringBuilder("# txmsg benchmark\n\n");
         if (results.setup().quick()) {
-            md.append("**Short mode (smoke run): too short to compare anything; these numbers are not results.**\n\n");
+            md.append(SHORT_MODE_NOTE).append("\n\n");
         }
         setup(md, results.setup().lines());
         throughput(md, results.rows());
