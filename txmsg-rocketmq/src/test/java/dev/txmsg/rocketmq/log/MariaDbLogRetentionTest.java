@@ -1,0 +1,18 @@
+package dev.txmsg.rocketmq.log;
+
+import dev.txmsg.rocketmq.testing.EnabledIfMariaDb;
+import dev.txmsg.rocketmq.testing.TestDatabase;
+
+@EnabledIfMariaDb
+class MariaDbLogRetentionTest extends LogRetentionAcceptanceTest {
+
+    @Override
+    TestDatabase createDatabase() {
+        return TestDatabase.mariaDb();
+    }
+
+    @Override
+    String daysAgo(int days) {
+        return "CURRENT_TIMESTAMP(3) - INTERVAL " + days + " DAY";
+    }
+}
