@@ -131,7 +131,7 @@ public class TxMsgAutoConfiguration {
         RocketMQProperties.Producer producer = rocketmq.getProducer() != null ? rocketmq.getProducer() : new RocketMQProperties.Producer();
         Duration sendTimeout = properties.getSend().getTimeout() != null ? properties.getSend().getTimeout()
             : Duration.ofMillis(producer.getSendMessageTimeout());
-        PlatformTransactionManager tm = transactionManager.getIfUnique(() -> new JdbcTransactionManager(dataSource));
+        PlatformTransactionManager tm = transactionManager(transactionManager, dataSource);
         CheckListener custom = checkListener.getIfUnique();
 
         RocketMqTransactionalSender.Builder builder = RocketMqTransactionalSender.builder()
@@ -148,8 +148,7 @@ public class TxMsgAutoConfiguration {
             .metrics(metrics)
             .namespace(producer.getNamespace())
             .producer(p -> {
-                p.setRetryTimesWhenSendFailed(producer.getRetryTimesWhenSendFailed());
-                p.setRetryTimesWhenSendAsyncFailed(producer.getRetryTimesWhenSendAsyncFailed());
+                // rocketmq.producer.retry-times-* do not apply: txmsg retries half messages itself.
                 p.setRetryAnotherBrokerWhenNotStoreOK(producer.isRetryNextServer());
                 p.setMaxMessageSize(producer.getMaxMessageSize());
                 p.setCompressMsgBodyOverHowmuch(producer.getCompressMessageBodyThreshold());
@@ -165,12 +164,36 @@ public class TxMsgAutoConfiguration {
             builder.checkListener(defaultListener -> custom);
         }
         if (properties.getRetention().isEnabled()) {
-            builder.retention(properties.getRetention().getPeriod());
+            builder.retention(properties.getRetention().getPeriod()).clockSkew(properties.getCheck().getClockSkew());
         }
         TxMsgProperties.Resilience resilience = properties.getResilience();
         builder.circuitBreaker(resilience.isEnabled() ? circuitBreaker(resilience, circuitBreakers.getIfAvailable()) : null);
         builder.retry(resilience.isEnabled() ? retry(resilience, retries.getIfAvailable()) : null);
         return builder.build();
+    }
+
+    /**
+     * The transaction manager of txmsg's DataSource: the one that says it manages it, else the
+     * only one (unless it visibly manages another resource: start-up fails, since the log row
+     * would commit on its own), else a {@code JdbcTransactionManager} of txmsg's own.
+     */
+    static PlatformTransactionManager transactionManager(ObjectProvider<PlatformTransactionManager> candidates,
+                                                         DataSource dataSource) {
+        java.util.List<PlatformTransactionManager> all = candidates.orderedStream().toList();
+        for (PlatformTransactionManager tm : all) {
+            if (SpringLocalTransactions.manages(tm, dataSource)) {
+                return tm;
+            }
+        }
+        if (all.size() == 1) {
+            try {
+                SpringLocalTransactions.requireManages(all.get(0), dataSource);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("invalid txmsg configuration: " + e.getMessage(), e);
+            }
+            return all.get(0);
+        }
+        return new JdbcTransactionManager(dataSource);
     }
 
     /** resilience4j-spring-boot3's instance named txmsg if it has one, else one from txmsg.resilience.*. */

@@ -31,6 +31,7 @@ import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.TxMessage;
 import dev.txmsg.api.TxMsgException;
 import dev.txmsg.api.spi.TransactionLog;
+import dev.txmsg.rocketmq.log.RunningTransactions;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics.SendOutcome;
 import dev.txmsg.rocketmq.tx.LocalTransaction;
@@ -57,6 +58,7 @@ public final class SendFlow {
     private final TransactionLog log;
     private final LocalTransactions transactions;
     private final TxMsgMetrics metrics;
+    private final RunningTransactions running;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
@@ -65,26 +67,32 @@ public final class SendFlow {
      * @param log          the transaction log
      * @param transactions opens local transactions
      * @param metrics      where outcomes are counted
+     * @param running        where sends under way are registered for the check-back
      */
     public SendFlow(TransactionMQProducer producer, HalfMessageSender halfSender, TransactionLog log,
-                    LocalTransactions transactions, TxMsgMetrics metrics) {
+                    LocalTransactions transactions, TxMsgMetrics metrics, RunningTransactions running) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.halfSender = Objects.requireNonNull(halfSender, "halfSender");
         this.log = Objects.requireNonNull(log, "log");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.running = Objects.requireNonNull(running, "running");
         metrics.inFlightSends(inFlight);
     }
 
     /** Runs one send of {@code half}, the RocketMQ form of {@code message}. */
     public <A> dev.txmsg.api.SendResult run(TxMessage message, Message half, LocalTransactionExecutor<A> executor, A arg) {
+        transactions.verifyBeforeSend();
         String txId = MessageClientIDSetter.getUniqID(half);
         long start = System.nanoTime();
         SendOutcome outcome = SendOutcome.FAILED;
+        boolean joined = false;
         inFlight.incrementAndGet();
+        running.started(txId);
         try {
             dev.txmsg.api.SendResult result = protocol(message, half, txId, executor, arg, start);
-            outcome = result.state() == TransactionState.COMMITTED ? SendOutcome.COMMITTED : null; // joined: counted at completion
+            joined = result.state() == TransactionState.UNKNOWN;
+            outcome = joined ? null : SendOutcome.COMMITTED; // joined: counted at completion
             return result;
         } catch (FencedByCheckBackException e) {
             outcome = SendOutcome.FENCED;
@@ -100,6 +108,9 @@ public final class SendFlow {
             throw e;
         } finally {
             inFlight.decrementAndGet();
+            if (!joined) {
+                running.finished(txId);
+            }
             if (outcome != null) {
                 metrics.send(outcome, Duration.ofNanos(System.nanoTime() - start));
             }
@@ -170,6 +181,7 @@ public final class SendFlow {
 
     /** The surrounding transaction completed: now the message's outcome is known (or not). */
     private void afterSurrounding(Message half, SendResult sent, TransactionState state, long start) {
+        running.finished(sent.getTransactionId());
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         switch (state) {
             case COMMITTED -> {

@@ -13,4 +13,13 @@ public interface LocalTransactions {
      * @throws Exception if no transaction could be begun; nothing was written
      */
     LocalTransaction begin() throws Exception;
+
+    /**
+     * Checks, before anything is sent, that a transaction can be begun or joined here (not a
+     * read-only one, for instance). Must not do I/O: it runs before every send.
+     *
+     * @throws IllegalStateException saying why not; nothing was written or sent
+     */
+    default void verifyBeforeSend() {
+    }
 }

@@ -1,19 +1,24 @@
 package dev.txmsg.rocketmq.tx;
 
+import java.lang.reflect.Method;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
-import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.txmsg.api.TransactionState;
@@ -23,30 +28,53 @@ import dev.txmsg.api.TransactionState;
  * to the thread, so that {@code JdbcTemplate}, MyBatis mappers and JPA repositories in the
  * executor take part in the same transaction.
  *
- * <p>Without a surrounding transaction each send runs in a new one. Inside a surrounding
- * transaction the log row and the executor join it under a savepoint ({@code PROPAGATION_NESTED};
- * {@code DataSourceTransactionManager} allows it, {@code JpaTransactionManager} needs
- * {@code nestedTransactionAllowed=true}): an executor's exception rolls back to the savepoint, and
- * the surrounding transaction's outcome, known in {@code afterCompletion}, decides the message.
+ * <p>Which transaction a send runs in:
+ * <ul>
+ * <li><b>A surrounding transaction that holds txmsg's own connection</b> (one of the transaction
+ *     manager that manages txmsg's DataSource, begun by {@code @Transactional} or a
+ *     {@code TransactionTemplate}): the log row and the executor join it under a savepoint
+ *     ({@code PROPAGATION_NESTED}), and the message follows the log row: the end waits for the
+ *     transaction's completion, and a savepoint that the application rolls back later (an enclosing
+ *     {@code NESTED} scope, a manual savepoint, an outer send's executor that fails) turns it into
+ *     ROLLBACK. Savepoints are followed through Spring's {@code TransactionSynchronization}
+ *     callbacks, without any statement of their own.</li>
+ * <li><b>No transaction, or one of another resource</b> (a Kafka or JMS transaction, another
+ *     DataSource's): a transaction of its own ({@code PROPAGATION_REQUIRES_NEW}), committed and
+ *     ended at once, whatever becomes of the other transaction.</li>
+ * </ul>
+ * Under JPA (a JPA EntityManager or Hibernate Session takes part in the transaction) the send
+ * joins without a savepoint: a JDBC savepoint would not undo the persistence context, so an
+ * executor's failure marks the whole surrounding transaction rollback-only instead.
+ *
+ * <p>A read-only surrounding transaction is refused before anything is sent (the log row cannot
+ * be written), as is a transaction manager that does not manage txmsg's DataSource (JTA included):
+ * the log row would commit on its own.
  */
 public final class SpringLocalTransactions implements LocalTransactions {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpringLocalTransactions.class);
+    private static final Set<String> ORM_HOLDERS = Set.of("org.springframework.orm.jpa.EntityManagerHolder",
+        "org.springframework.orm.hibernate5.SessionHolder");
 
     private final PlatformTransactionManager transactionManager;
     private final DataSource dataSource;
-    private final DefaultTransactionDefinition standalone;
+    private final DefaultTransactionDefinition own;
     private final DefaultTransactionDefinition nested;
+    private final DefaultTransactionDefinition participate;
 
     /**
-     * @param transactionManager the application's transaction manager
+     * @param transactionManager the application's transaction manager for {@code dataSource}
      * @param dataSource         the DataSource it manages, where the log table lives
+     * @throws IllegalArgumentException if the transaction manager visibly manages another resource
+     *                                  (another DataSource, a JTA transaction manager)
      */
     public SpringLocalTransactions(PlatformTransactionManager transactionManager, DataSource dataSource) {
         this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.standalone = definition(TransactionDefinition.PROPAGATION_REQUIRED);
+        this.dataSource = unwrap(Objects.requireNonNull(dataSource, "dataSource"));
+        requireManages(transactionManager, this.dataSource);
+        this.own = definition(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.nested = definition(TransactionDefinition.PROPAGATION_NESTED);
+        this.participate = definition(TransactionDefinition.PROPAGATION_MANDATORY);
     }
 
     private static DefaultTransactionDefinition definition(int propagation) {
@@ -55,13 +83,127 @@ public final class SpringLocalTransactions implements LocalTransactions {
         return d;
     }
 
-    @Override
-    public LocalTransaction begin() {
-        boolean joins = TransactionSynchronizationManager.isActualTransactionActive();
-        TransactionStatus status = transactionManager.getTransaction(joins ? nested : standalone);
+    /**
+     * Checks that {@code transactionManager} manages {@code dataSource}, where it says which
+     * resource it manages.
+     *
+     * @throws IllegalArgumentException naming both otherwise
+     */
+    public static void requireManages(PlatformTransactionManager transactionManager, DataSource dataSource) {
+        if (transactionManager.getClass().getName().startsWith("org.springframework.transaction.jta.")) {
+            throw new IllegalArgumentException("txmsg does not run on JTA (" + transactionManager.getClass().getSimpleName()
+                + "): its log row must commit in a local transaction of its DataSource. Give txmsg a DataSourceTransactionManager "
+                + "(or JpaTransactionManager) for " + dataSource + ".");
+        }
+        DataSource managed = managedDataSource(transactionManager);
+        if (managed != null && unwrap(managed) != unwrap(dataSource)) {
+            throw new IllegalArgumentException("the transaction manager " + transactionManager.getClass().getSimpleName()
+                + " manages " + managed + ", not txmsg's DataSource " + dataSource + ": txmsg's log row would commit on its own, "
+                + "apart from the business data. Give txmsg the transaction manager of its DataSource.");
+        }
+    }
+
+    /**
+     * Whether {@code transactionManager} says it manages {@code dataSource} (DataSource and JPA
+     * transaction managers say which DataSource they manage; others do not say).
+     */
+    public static boolean manages(PlatformTransactionManager transactionManager, DataSource dataSource) {
+        DataSource managed = managedDataSource(transactionManager);
+        return managed != null && unwrap(managed) == unwrap(dataSource);
+    }
+
+    /** The DataSource a transaction manager manages, when it says so (DataSource and JPA transaction managers), else null. */
+    private static DataSource managedDataSource(PlatformTransactionManager tm) {
         try {
-            return new SpringTransaction(status, DataSourceUtils.getConnection(dataSource), joins);
-        } catch (RuntimeException e) {
+            Method getter = tm.getClass().getMethod("getDataSource");
+            if (DataSource.class.isAssignableFrom(getter.getReturnType())) {
+                return (DataSource) getter.invoke(tm);
+            }
+        } catch (ReflectiveOperationException e) {
+            // no such getter: look at the resource factory
+        }
+        if (tm instanceof ResourceTransactionManager rtm && rtm.getResourceFactory() instanceof DataSource ds) {
+            return ds;
+        }
+        return null;
+    }
+
+    private static DataSource unwrap(DataSource ds) {
+        DataSource d = ds;
+        while (d instanceof TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null) {
+            d = proxy.getTargetDataSource();
+        }
+        return d;
+    }
+
+    @Override
+    public void verifyBeforeSend() {
+        if (joinable() != null) {
+            if (TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+                throw new IllegalStateException("txmsg cannot send inside a read-only transaction: its log row cannot be "
+                    + "written there. Nothing was written or sent. Send from a read-write transaction, or outside one.");
+            }
+            if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+                throw new IllegalStateException("txmsg cannot join the surrounding transaction: its transaction manager "
+                    + "does not run transaction synchronization, so txmsg would never learn its outcome. Nothing was "
+                    + "written or sent.");
+            }
+        }
+    }
+
+    /** The holder of txmsg's connection if a transaction is running on it, else null. */
+    private ConnectionHolder joinable() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            return null;
+        }
+        if (!(TransactionSynchronizationManager.getResource(dataSource) instanceof ConnectionHolder holder)) {
+            return null;
+        }
+        try {
+            // A connection that a foreign transaction's synchronization bound, used outside any
+            // database transaction, is in auto-commit: it is not a transaction to join.
+            return holder.getConnection().getAutoCommit() ? null : holder;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a JPA EntityManager (or Hibernate Session) takes part in the current transaction: a
+     * JDBC savepoint would not undo its persistence context, whose pending changes would be flushed
+     * at the outer commit after a rollback to the savepoint.
+     */
+    private static boolean ormSessionBound() {
+        for (Object resource : TransactionSynchronizationManager.getResourceMap().values()) {
+            for (Class<?> c = resource.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+                if (ORM_HOLDERS.contains(c.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public LocalTransaction begin() throws SQLException {
+        boolean joins = joinable() != null;
+        JoinedSends sends = joins ? JoinedSends.current() : null;
+        // Under JPA the send takes part in the surrounding transaction without a savepoint of its
+        // own: an executor's failure then rolls back the whole transaction (it is marked
+        // rollback-only), never a part that the persistence context would still flush.
+        TransactionDefinition definition = !joins ? own : ormSessionBound() ? participate : nested;
+        TransactionStatus status = transactionManager.getTransaction(definition);
+        try {
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            if (connection.getAutoCommit()) {
+                throw new IllegalStateException("the connection of txmsg's transaction is in auto-commit: the transaction "
+                    + "manager " + transactionManager.getClass().getSimpleName() + " does not manage txmsg's DataSource "
+                    + dataSource + ", so the log row would commit on its own. Nothing was committed; the message was rolled "
+                    + "back. Give txmsg the transaction manager of its DataSource.");
+            }
+            // The savepoint just taken (if any) is where this send's log row begins.
+            return new SpringTransaction(status, connection, sends, joins ? sends.mark() : 0);
+        } catch (RuntimeException | SQLException e) {
             transactionManager.rollback(status);
             throw e;
         }
@@ -70,12 +212,14 @@ public final class SpringLocalTransactions implements LocalTransactions {
     private final class SpringTransaction implements LocalTransaction {
         private final TransactionStatus status;
         private final Connection connection;
-        private final boolean joins;
+        private final JoinedSends sends;
+        private final long savepoint;
 
-        SpringTransaction(TransactionStatus status, Connection connection, boolean joins) {
+        SpringTransaction(TransactionStatus status, Connection connection, JoinedSends sends, long savepoint) {
             this.status = status;
             this.connection = connection;
-            this.joins = joins;
+            this.sends = sends;
+            this.savepoint = savepoint;
         }
 
         @Override
@@ -85,13 +229,13 @@ public final class SpringLocalTransactions implements LocalTransactions {
 
         @Override
         public boolean joinsSurrounding() {
-            return joins;
+            return sends != null;
         }
 
         @Override
         public Outcome commit() {
             release();
-            if (!joins && status.isRollbackOnly()) {
+            if (sends == null && status.isRollbackOnly()) {
                 // An inner @Transactional call failed and marked the transaction: Spring would roll
                 // back and throw UnexpectedRollbackException; roll back and say so instead.
                 transactionManager.rollback(status);
@@ -113,19 +257,10 @@ public final class SpringLocalTransactions implements LocalTransactions {
 
         @Override
         public void onSurroundingCompletion(Consumer<TransactionState> outcome) {
-            if (!joins) {
+            if (sends == null) {
                 throw new IllegalStateException("not inside a surrounding transaction");
             }
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int completion) {
-                    outcome.accept(switch (completion) {
-                        case STATUS_COMMITTED -> TransactionState.COMMITTED;
-                        case STATUS_ROLLED_BACK -> TransactionState.ROLLED_BACK;
-                        default -> TransactionState.UNKNOWN;
-                    });
-                }
-            });
+            sends.add(savepoint, outcome);
         }
 
         private void release() {

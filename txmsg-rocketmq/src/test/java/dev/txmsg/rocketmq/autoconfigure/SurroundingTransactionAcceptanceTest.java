@@ -25,6 +25,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.txmsg.api.SendResult;
@@ -90,12 +91,36 @@ abstract class SurroundingTransactionAcceptanceTest {
         }
     }
 
+    /** The application's DataSource behind Spring's TransactionAwareDataSourceProxy. */
+    @Configuration
+    @MapperScan(basePackageClasses = OrderMapper.class, annotationClass = org.apache.ibatis.annotations.Mapper.class)
+    static class TransactionAwareApplication {
+        @Bean
+        javax.sql.DataSource dataSource() {
+            return new org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy(db.dataSource());
+        }
+    }
+
+    /** The application's DataSource behind Spring's LazyConnectionDataSourceProxy. */
+    @Configuration
+    @MapperScan(basePackageClasses = OrderMapper.class, annotationClass = org.apache.ibatis.annotations.Mapper.class)
+    static class LazyConnectionApplication {
+        @Bean
+        javax.sql.DataSource dataSource() {
+            return new org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy(db.dataSource());
+        }
+    }
+
     private ApplicationContextRunner app() {
+        return app(UserApplication.class);
+    }
+
+    private ApplicationContextRunner app(Class<?> application) {
         return new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DataSourceTransactionManagerAutoConfiguration.class,
                 TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, JacksonAutoConfiguration.class,
                 MybatisAutoConfiguration.class, RocketMQAutoConfiguration.class, TxMsgAutoConfiguration.class))
-            .withUserConfiguration(UserApplication.class)
+            .withUserConfiguration(application)
             .withPropertyValues("rocketmq.name-server=" + mq.nameServerAddress(), "txmsg.producer-group=" + group,
                 "txmsg.initialize-schema=always", "txmsg.topics=" + topic);
     }
@@ -116,8 +141,10 @@ abstract class SurroundingTransactionAcceptanceTest {
                     p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id);
                     p.orders.insert(id + "-mybatis");
                 }, "c-1"));
-                // Still open: the broker's check-back must wait on the log row, and nothing is delivered.
-                await().atMost(PATIENCE).until(() -> db.lockWaits() > 0);
+                // Still open: the broker's check-back hears that it still runs here (UNKNOWN, no waiting
+                // on the log row), and nothing is delivered.
+                await().atMost(PATIENCE).until(() -> p.senderImpl.metrics().registry()
+                    .counter("txmsg.checkback.running", "group", group).count() > 0);
                 assertThat(consumer.count(result.get().transactionId())).isZero();
             });
 
@@ -200,6 +227,293 @@ abstract class SurroundingTransactionAcceptanceTest {
         });
     }
 
+    // ---- the message follows the log row, not the outermost transaction (issue #10, finding 1)
+
+    @Test
+    void aSendInANestedScopeThatRollsBackIsNeverDeliveredThoughTheOuterTransactionCommits() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> result = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(outer -> {
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('n-0')");
+                p.nested().executeWithoutResult(inner -> {
+                    result.set(p.sender.send(created("n-1"), (ctx, id) ->
+                        p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "n-1"));
+                    inner.setRollbackOnly(); // the application rolls its nested scope back to its savepoint
+                });
+            });
+
+            String txId = result.get().transactionId();
+            assertThat(db.queryLong("SELECT COUNT(*) FROM other_work WHERE id = 'n-0'")).as("the outer work committed").isEqualTo(1);
+            assertThat(p.orders.count("n-1")).isZero();
+            assertThat(logRows(txId)).isZero();
+            assertNeverDelivered(txId);
+        });
+    }
+
+    @Test
+    void aSendAfterAManualSavepointThatIsRolledBackIsNeverDelivered() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> result = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(status -> {
+                Object savepoint = status.createSavepoint();
+                result.set(p.sender.send(created("m-1"), (ctx, id) ->
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "m-1"));
+                status.rollbackToSavepoint(savepoint);
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('m-0')");
+            });
+
+            assertThat(db.queryLong("SELECT COUNT(*) FROM other_work WHERE id = 'm-0'")).isEqualTo(1);
+            assertThat(p.orders.count("m-1")).isZero();
+            assertNeverDelivered(result.get().transactionId());
+        });
+    }
+
+    @Test
+    void aSendInsideAnotherSendsExecutorIsRolledBackWithItWhenTheCallerCatchesItsFailure() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> inner = new AtomicReference<>();
+            AtomicReference<String> outer = new AtomicReference<>();
+            IllegalStateException boom = new IllegalStateException("the outer executor fails after the inner send");
+
+            p.tx.executeWithoutResult(status -> {
+                Throwable thrown = catchThrowable(() -> p.sender.send(created("o-1"), (ctx, id) -> {
+                    outer.set(ctx.transactionId());
+                    inner.set(p.sender.send(created("i-1"), (innerCtx, innerId) ->
+                        p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", innerId), "i-1"));
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id);
+                    throw boom;
+                }, "o-1"));
+                assertThat(thrown).isSameAs(boom);
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('o-0')");
+            });
+
+            assertThat(db.queryLong("SELECT COUNT(*) FROM other_work WHERE id = 'o-0'")).isEqualTo(1);
+            assertThat(p.orders.count("i-1")).isZero();
+            assertThat(p.orders.count("o-1")).isZero();
+            assertNeverDelivered(inner.get().transactionId());
+            assertThat(consumer.count(outer.get())).isZero();
+        });
+    }
+
+    @Test
+    void aSavepointTakenAfterTheSendAndRolledBackLeavesTheSendDelivered() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> result = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(status -> {
+                result.set(p.sender.send(created("a-1"), (ctx, id) ->
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "a-1"));
+                Object savepoint = status.createSavepoint();
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('a-0')");
+                status.rollbackToSavepoint(savepoint);
+                p.nested().executeWithoutResult(inner -> {
+                    p.jdbc.update("INSERT INTO other_work (id) VALUES ('a-2')");
+                    inner.setRollbackOnly();
+                });
+            });
+
+            await().atMost(PATIENCE).until(() -> consumer.count(result.get().transactionId()) >= 1);
+            assertThat(p.orders.count("a-1")).isEqualTo(1);
+            assertThat(db.queryLong("SELECT COUNT(*) FROM other_work WHERE id IN ('a-0', 'a-2')")).isZero();
+        });
+    }
+
+    @Test
+    void aSendInANestedScopeThatCommitsIsDeliveredWithTheOuterTransaction() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> result = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(outer -> p.nested().executeWithoutResult(inner ->
+                result.set(p.sender.send(created("c-2"), (ctx, id) ->
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "c-2"))));
+
+            await().atMost(PATIENCE).until(() -> consumer.count(result.get().transactionId()) >= 1);
+            assertThat(p.orders.count("c-2")).isEqualTo(1);
+        });
+    }
+
+    // ---- join only a transaction that holds txmsg's own connection (issue #10, finding 2)
+
+    @Test
+    void aTransactionOfAnotherDataSourceDoesNotHoldTheSend() {
+        try (TestDatabase otherDb = db.another()) {
+            app().run(context -> {
+                Parts p = new Parts(context);
+                TransactionTemplate foreign = new TransactionTemplate(
+                    new org.springframework.jdbc.support.JdbcTransactionManager(otherDb.dataSource()));
+                AtomicReference<SendResult> result = new AtomicReference<>();
+
+                foreign.executeWithoutResult(status -> {
+                    result.set(p.sender.send(created("f-1"), (ctx, id) ->
+                        p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "f-1"));
+                    status.setRollbackOnly(); // the other resource's transaction rolls back
+                });
+
+                assertThat(result.get().state()).as("a transaction of its own, committed at once").isEqualTo(TransactionState.COMMITTED);
+                assertThat(p.orders.count("f-1")).isEqualTo(1);
+                await().atMost(PATIENCE).until(() -> consumer.count(result.get().transactionId()) >= 1);
+            });
+        }
+    }
+
+    @Test
+    void behindATransactionAwareDataSourceProxyTheSendJoinsTheTransaction() {
+        app(TransactionAwareApplication.class).run(context -> assertJoins(new Parts(context), "t"));
+    }
+
+    @Test
+    void behindALazyConnectionDataSourceProxyTheSendJoinsTheTransaction() {
+        app(LazyConnectionApplication.class).run(context -> assertJoins(new Parts(context), "l"));
+    }
+
+    private void assertJoins(Parts p, String prefix) {
+        AtomicReference<SendResult> rolledBack = new AtomicReference<>();
+        p.tx.executeWithoutResult(status -> {
+            rolledBack.set(p.sender.send(created(prefix + "-r"), (ctx, id) ->
+                p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), prefix + "-r"));
+            status.setRollbackOnly();
+        });
+        AtomicReference<SendResult> committed = new AtomicReference<>();
+        p.tx.executeWithoutResult(status -> committed.set(p.sender.send(created(prefix + "-c"), (ctx, id) ->
+            p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), prefix + "-c")));
+
+        assertThat(rolledBack.get().state()).as("joined").isEqualTo(TransactionState.UNKNOWN);
+        assertThat(p.orders.count(prefix + "-r")).isZero();
+        await().atMost(PATIENCE).until(() -> consumer.count(committed.get().transactionId()) >= 1);
+        assertThat(p.orders.count(prefix + "-c")).isEqualTo(1);
+        assertNeverDelivered(rolledBack.get().transactionId());
+    }
+
+    @Test
+    void aReadOnlyTransactionIsRefusedBeforeAnythingIsSent() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            p.senderImpl.producer().getDefaultMQProducerImpl().registerSendMessageHook(new org.apache.rocketmq.client.hook.SendMessageHook() {
+                @Override
+                public String hookName() {
+                    return "count";
+                }
+
+                @Override
+                public void sendMessageBefore(org.apache.rocketmq.client.hook.SendMessageContext c) {
+                    sent.incrementAndGet();
+                }
+
+                @Override
+                public void sendMessageAfter(org.apache.rocketmq.client.hook.SendMessageContext c) {
+                }
+            });
+            TransactionTemplate readOnly = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            readOnly.setReadOnly(true);
+
+            Throwable thrown = catchThrowable(() -> readOnly.executeWithoutResult(status -> p.sender.send(created("ro-1"),
+                (ctx, id) -> p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "ro-1")));
+
+            assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only transaction")
+                .hasMessageContaining("Nothing was written or sent");
+            assertThat(sent.get()).as("half messages sent").isZero();
+            assertThat(p.orders.count("ro-1")).isZero();
+        });
+    }
+
+    @Test
+    void aRequiresNewTransactionAroundTheSendDecidesItsMessageWhateverTheOuterOneDoes() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            TransactionTemplate requiresNew = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            requiresNew.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+            AtomicReference<SendResult> kept = new AtomicReference<>();
+            AtomicReference<SendResult> dropped = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(outer -> {
+                requiresNew.executeWithoutResult(inner -> kept.set(p.sender.send(created("rn-1"), (ctx, id) ->
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "rn-1")));
+                outer.setRollbackOnly();
+            });
+            p.tx.executeWithoutResult(outer -> requiresNew.executeWithoutResult(inner -> {
+                dropped.set(p.sender.send(created("rn-2"), (ctx, id) ->
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "rn-2"));
+                inner.setRollbackOnly();
+            }));
+
+            await().atMost(PATIENCE).until(() -> consumer.count(kept.get().transactionId()) >= 1);
+            assertThat(p.orders.count("rn-1")).isEqualTo(1);
+            assertThat(p.orders.count("rn-2")).isZero();
+            assertNeverDelivered(dropped.get().transactionId());
+        });
+    }
+
+    // ---- refuse a transaction manager that does not manage txmsg's DataSource (issue #10, finding 3)
+
+    @Configuration
+    static class TransactionManagerOfAnotherDataSource {
+        @Bean
+        PlatformTransactionManager transactionManager() {
+            return new org.springframework.jdbc.support.JdbcTransactionManager(
+                new org.springframework.jdbc.datasource.DriverManagerDataSource("jdbc:h2:mem:elsewhere"));
+        }
+    }
+
+    @Test
+    void aTransactionManagerOfAnotherDataSourceFailsStartUp() {
+        app().withUserConfiguration(TransactionManagerOfAnotherDataSource.class).run(context -> assertThat(context).hasFailed()
+            .getFailure().rootCause().hasMessageContaining("not txmsg's DataSource").hasMessageContaining("commit on its own"));
+    }
+
+    @Test
+    void aTransactionManagerThatDoesNotManageTheDataSourceIsRefusedAtTheFirstSend() {
+        try (TestDatabase otherDb = db.another()) {
+            // It does not say which resource it manages: only the first send can tell.
+            PlatformTransactionManager other = new org.springframework.jdbc.support.JdbcTransactionManager(otherDb.dataSource());
+            PlatformTransactionManager silent = new PlatformTransactionManager() {
+                @Override
+                public org.springframework.transaction.TransactionStatus getTransaction(org.springframework.transaction.TransactionDefinition d) {
+                    return other.getTransaction(d);
+                }
+
+                @Override
+                public void commit(org.springframework.transaction.TransactionStatus status) {
+                    other.commit(status);
+                }
+
+                @Override
+                public void rollback(org.springframework.transaction.TransactionStatus status) {
+                    other.rollback(status);
+                }
+            };
+            RocketMqTransactionalSender sender = RocketMqTransactionalSender.builder()
+                .nameServer(mq.nameServerAddress()).producerGroup(group).dataSource(db.dataSource()).topics(topic)
+                .transactionLog(dev.txmsg.rocketmq.log.MyBatisTransactionLog.builder(db.dataSource())
+                    .schemaInitialization(dev.txmsg.rocketmq.log.SchemaInitialization.ALWAYS).build())
+                .localTransactions(new dev.txmsg.rocketmq.tx.SpringLocalTransactions(silent, db.dataSource()))
+                .build();
+            try (sender) {
+                AtomicReference<String> txId = new AtomicReference<>();
+                Throwable thrown = catchThrowable(() -> sender.send(created("x-1"), (ctx, id) -> txId.set(ctx.transactionId()), "x-1"));
+
+                assertThat(thrown).hasMessageContaining("auto-commit").hasMessageContaining("Nothing was committed");
+                assertThat(txId.get()).as("the executor never ran").isNull();
+                assertThat(db.queryLong("SELECT COUNT(*) FROM txmsg_tx_log WHERE topic = '" + topic + "'")).isZero();
+            }
+        }
+    }
+
+    private long logRows(String txId) {
+        return db.queryLong("SELECT COUNT(*) FROM txmsg_tx_log WHERE tx_id = '" + txId + "'");
+    }
+
+    private void assertNeverDelivered(String txId) {
+        await().during(CHECK_WINDOW).atMost(CHECK_WINDOW.plusSeconds(5)).until(() -> consumer.count(txId) == 0);
+    }
+
     private static final class Parts {
         final TransactionalSender sender;
         final RocketMqTransactionalSender senderImpl;
@@ -214,6 +528,13 @@ abstract class SurroundingTransactionAcceptanceTest {
             this.jdbc = context.getBean(JdbcTemplate.class);
             this.orders = context.getBean(OrderMapper.class);
             this.tx = context.getBean(TransactionTemplate.class);
+        }
+
+        /** A template that opens a nested scope (a savepoint) inside the current transaction. */
+        TransactionTemplate nested() {
+            TransactionTemplate nested = new TransactionTemplate(tx.getTransactionManager());
+            nested.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_NESTED);
+            return nested;
         }
     }
 
