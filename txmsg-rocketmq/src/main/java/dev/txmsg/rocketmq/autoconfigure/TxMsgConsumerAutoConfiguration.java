@@ -21,7 +21,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.env.Environment;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.StringUtils;
 
@@ -41,6 +40,8 @@ import dev.txmsg.rocketmq.consume.Republisher;
 import dev.txmsg.rocketmq.consume.RocketMqConsumers;
 import dev.txmsg.rocketmq.log.ConsumerStore;
 import dev.txmsg.rocketmq.log.LogRetention;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
+import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
 import dev.txmsg.rocketmq.tx.SpringLocalTransactions;
 
@@ -81,7 +82,7 @@ public class TxMsgConsumerAutoConfiguration {
             .nameServer(rocketmq.getNameServer())
             .dataSource(dataSource)
             .store(store)
-            .localTransactions(new SpringLocalTransactions(transactionManager.getIfUnique(() -> new JdbcTransactionManager(dataSource)),
+            .localTransactions(new SpringLocalTransactions(TxMsgAutoConfiguration.transactionManager(transactionManager, dataSource),
                 dataSource))
             .payloadConverter(converter)
             .metrics(metrics)
@@ -130,10 +131,15 @@ public class TxMsgConsumerAutoConfiguration {
     @ConditionalOnProperty(prefix = "txmsg.in-doubt", name = "enabled", matchIfMissing = true)
     @ConditionalOnMissingBean
     InDoubtWatcher txMsgInDoubtWatcher(RocketMqTransactionalSender sender, TransactionLog log, ConsumerStore store,
-                                       TxMsgProperties properties, RocketMQProperties rocketmq) {
-        return new InDoubtWatcher(rocketmq.getNameServer(), sender.producerGroup(), producerRpcHook(rocketmq), log, store,
-            new Republisher(sender.producer()), properties.getRetention().isEnabled() ? properties.getRetention().getPeriod() : null,
-            Clock.systemUTC());
+                                       TxMsgProperties properties, RocketMQProperties rocketmq, TxMsgMetrics metrics) {
+        RetentionHorizon horizon = properties.getRetention().isEnabled()
+            ? RetentionHorizon.of(properties.getRetention().getPeriod(), properties.getCheck().getClockSkew(), Clock.systemUTC())
+            : RetentionHorizon.none();
+        InDoubtWatcher watcher = new InDoubtWatcher(rocketmq.getNameServer(), sender.producer().getNamespace(),
+            sender.producer().getProducerGroup(), producerRpcHook(rocketmq), log, store, new Republisher(sender.producer()), horizon,
+            properties.getInDoubt().getProbeInterval());
+        metrics.inDoubtWatcher(watcher::failing, watcher::failures);
+        return watcher;
     }
 
     @Bean
@@ -153,17 +159,7 @@ public class TxMsgConsumerAutoConfiguration {
         java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong(-1);
         io.micrometer.core.instrument.Gauge.builder("txmsg.consume.log.rows", rows, java.util.concurrent.atomic.AtomicLong::get)
             .description("rows in the consume log as last counted by the retention job").register(metrics.registry());
-        return new LogRetention("consume-log", new LogRetention.Target() {
-            @Override
-            public int purge(java.time.Duration age, int limit) throws java.sql.SQLException {
-                return store.purgeConsumed(age, limit);
-            }
-
-            @Override
-            public long size() throws java.sql.SQLException {
-                return store.consumedRows();
-            }
-        }, r.getPeriod(), properties.getBroker().checkWindow(), r.getInterval(), r.getBatchSize(), purged::increment, rows::set).start();
+        return new LogRetention("consume-log", store.consumeLog(), r.getPeriod(), properties.getBroker().checkWindow(), r.getInterval(), r.getBatchSize(), purged::increment, rows::set).start();
     }
 
     static RPCHook producerRpcHook(RocketMQProperties rocketmq) {

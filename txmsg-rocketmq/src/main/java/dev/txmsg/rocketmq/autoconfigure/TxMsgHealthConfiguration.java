@@ -1,5 +1,6 @@
 package dev.txmsg.rocketmq.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,9 +11,10 @@ import org.springframework.context.annotation.Bean;
 
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.consume.InDoubtWatcher;
 
 /** Registers txmsg's health contributor when Actuator is present ({@code management.health.txmsg.enabled}). */
-@AutoConfiguration(after = TxMsgAutoConfiguration.class)
+@AutoConfiguration(after = {TxMsgAutoConfiguration.class, TxMsgConsumerAutoConfiguration.class})
 @ConditionalOnClass(HealthContributor.class)
 @ConditionalOnBean(RocketMqTransactionalSender.class)
 @ConditionalOnEnabledHealthIndicator("txmsg")
@@ -20,7 +22,8 @@ public class TxMsgHealthConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "txmsgHealthContributor")
-    HealthContributor txmsgHealthContributor(RocketMqTransactionalSender sender, TransactionLog log) {
-        return TxMsgHealthIndicators.of(sender, log);
+    HealthContributor txmsgHealthContributor(RocketMqTransactionalSender sender, TransactionLog log,
+                                             ObjectProvider<InDoubtWatcher> watcher) {
+        return TxMsgHealthIndicators.of(sender, log, watcher.getIfAvailable());
     }
 }

@@ -11,18 +11,37 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.consume.InDoubtWatcher;
 
 /**
  * txmsg's Actuator health, {@code /actuator/health/txmsg}: {@code broker} (the producer runs and
- * the name server answers with at least one broker) and {@code log} (the transaction log can be read).
+ * the name server answers with at least one broker), {@code log} (the transaction log can be read)
+ * and {@code inDoubt} (exhausted half messages are being settled: DOWN while a settlement keeps failing).
  */
 final class TxMsgHealthIndicators {
 
     private TxMsgHealthIndicators() {
     }
 
-    static HealthContributor of(RocketMqTransactionalSender sender, TransactionLog log) {
-        return CompositeHealthContributor.fromMap(Map.of("broker", broker(sender), "log", log(log)));
+    static HealthContributor of(RocketMqTransactionalSender sender, TransactionLog log, InDoubtWatcher watcher) {
+        Map<String, HealthIndicator> parts = new java.util.LinkedHashMap<>();
+        parts.put("broker", broker(sender));
+        parts.put("log", log(log));
+        if (watcher != null) {
+            parts.put("inDoubt", inDoubt(watcher));
+        }
+        return CompositeHealthContributor.fromMap(parts);
+    }
+
+    /** DOWN while exhausted half messages cannot be settled (their settlement keeps failing, the database is down, say). */
+    private static HealthIndicator inDoubt(InDoubtWatcher watcher) {
+        return () -> {
+            int failing = watcher.failing();
+            Health.Builder health = failing == 0 ? Health.up() : Health.down()
+                .withDetail("error", failing + " exhausted half message(s) could not be settled yet; retried until they are")
+                .withDetail("failingSince", watcher.failingSince().map(Object::toString).orElse(""));
+            return health.withDetail("failing", failing).withDetail("failedAttempts", watcher.failures()).build();
+        };
     }
 
     private static HealthIndicator broker(RocketMqTransactionalSender sender) {

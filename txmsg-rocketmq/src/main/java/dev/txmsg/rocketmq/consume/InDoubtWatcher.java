@@ -1,26 +1,30 @@
 package dev.txmsg.rocketmq.consume;
 
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.MixAll;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.remoting.RPCHook;
+import org.apache.rocketmq.remoting.protocol.NamespaceUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,7 @@ import dev.txmsg.api.ops.InDoubtTransaction;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.log.ConsumerStore;
 import dev.txmsg.rocketmq.log.InDoubtRow;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
 import dev.txmsg.rocketmq.log.Rows;
 import dev.txmsg.rocketmq.send.HalfMessages;
 
@@ -43,59 +48,77 @@ import dev.txmsg.rocketmq.send.HalfMessages;
  * <li>no row, younger than the log's retention: fenced (rolled back) — FENCED;</li>
  * <li>no row, older: IN_DOUBT, for an operator ({@link dev.txmsg.api.ops.Operations}).</li>
  * </ul>
- * Messages of other groups or other logs are left alone. A database error redelivers the message later.
+ * Messages of other groups or other logs are left alone. A settle that fails (the database is
+ * down) is retried with a capped backoff for as long as it takes — never dropped into a dead-letter
+ * topic without a record — and counts as {@link #failing()} until it succeeds.
  */
 public final class InDoubtWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InDoubtWatcher.class);
 
+    /**
+     * The highest delay level a failed settle waits for before its next attempt: RocketMQ's default
+     * levels give 10 s, 30 s, 1 min, then 2 min between attempts, for as long as it takes.
+     */
+    static final int MAX_DELAY_LEVEL = 6;
+
     private final String nameServer;
+    private final String namespace;
     private final String producerGroup;
     private final RPCHook rpcHook;
     private final TransactionLog log;
     private final ConsumerStore store;
     private final Republisher republisher;
-    private final Duration retention;
-    private final Clock clock;
+    private final RetentionHorizon horizon;
     private final Duration probeInterval;
+    private final Map<String, Instant> failing = new ConcurrentHashMap<>();
+    private final AtomicLong failures = new AtomicLong();
     private DefaultMQPushConsumer consumer;
     private ScheduledExecutorService probe;
 
     /**
      * @param nameServer    the name server
-     * @param producerGroup the producer group whose exhausted messages to settle
+     * @param namespace     the RocketMQ namespace, or {@code null}
+     * @param producerGroup the producer group whose exhausted messages to settle, as its producer is
+     *                      registered (with its namespace, if any)
      * @param rpcHook       ACL hook, or {@code null}
      * @param log           the group's transaction log
      * @param store         where settled messages are recorded
      * @param republisher   publishes committed messages
-     * @param retention     the log's retention, or {@code null} if rows are kept forever
-     * @param clock         to age messages against the retention
+     * @param horizon       where the log's retention begins
+     * @param probeInterval how often to ask the name server whether {@code TRANS_CHECK_MAX_TIME_TOPIC} exists yet
      */
-    public InDoubtWatcher(String nameServer, String producerGroup, RPCHook rpcHook, TransactionLog log, ConsumerStore store,
-                          Republisher republisher, Duration retention, Clock clock) {
-        this(nameServer, producerGroup, rpcHook, log, store, republisher, retention, clock, Duration.ofSeconds(30));
-    }
-
-    /**
-     * As above, asking the name server for {@code TRANS_CHECK_MAX_TIME_TOPIC} every {@code probeInterval}
-     * until it exists (default 30 s).
-     */
-    public InDoubtWatcher(String nameServer, String producerGroup, RPCHook rpcHook, TransactionLog log, ConsumerStore store,
-                          Republisher republisher, Duration retention, Clock clock, Duration probeInterval) {
+    public InDoubtWatcher(String nameServer, String namespace, String producerGroup, RPCHook rpcHook, TransactionLog log,
+                          ConsumerStore store, Republisher republisher, RetentionHorizon horizon, Duration probeInterval) {
         this.nameServer = Objects.requireNonNull(nameServer, "nameServer");
+        this.namespace = namespace == null || namespace.isBlank() ? null : namespace;
         this.producerGroup = Objects.requireNonNull(producerGroup, "producerGroup");
         this.rpcHook = rpcHook;
         this.log = Objects.requireNonNull(log, "log");
         this.store = Objects.requireNonNull(store, "store");
         this.republisher = Objects.requireNonNull(republisher, "republisher");
-        this.retention = retention;
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.horizon = Objects.requireNonNull(horizon, "horizon");
         this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
     }
 
-    /** The consumer group the watcher uses: {@code txmsg-in-doubt-<producer group>}. */
+    /** The consumer group the watcher uses: {@code txmsg-in-doubt-<producer group>} (in the namespace, if any). */
     public String consumerGroup() {
-        return "txmsg-in-doubt-" + producerGroup;
+        return "txmsg-in-doubt-" + NamespaceUtil.withoutNamespace(producerGroup, namespace);
+    }
+
+    /** Exhausted messages whose settlement failed and has not succeeded since (the database was down, say): an alarm while above 0. */
+    public int failing() {
+        return failing.size();
+    }
+
+    /** Since when the oldest of the {@link #failing()} messages has been failing, if any. */
+    public Optional<Instant> failingSince() {
+        return failing.values().stream().min(Instant::compareTo);
+    }
+
+    /** Settle attempts that failed, in all. */
+    public long failures() {
+        return failures.get();
     }
 
     /**
@@ -145,11 +168,17 @@ public final class InDoubtWatcher implements AutoCloseable {
         }
         DefaultMQPushConsumer c = new DefaultMQPushConsumer(consumerGroup(), rpcHook, new AllocateMessageQueueAveragely());
         c.setNamesrvAddr(nameServer);
+        if (namespace != null) {
+            c.setNamespace(namespace);
+        }
         c.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
         c.setConsumeMessageBatchMaxSize(1);
         c.setConsumeThreadMin(1);
         c.setConsumeThreadMax(2);
         c.setPollNameServerInterval(10_000);
+        // RocketMQ's default of 16 redeliveries would end in the watcher's %DLQ%, where nobody looks
+        // and txmsg_in_doubt has no row: a settle that keeps failing is retried for as long as it takes.
+        Redelivery.unlimited(c);
         if (rpcHook != null) {
             c.setVipChannelEnabled(false);
         }
@@ -158,6 +187,7 @@ public final class InDoubtWatcher implements AutoCloseable {
             c.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
                 for (MessageExt m : messages) {
                     if (settle(m).isEmpty()) {
+                        Redelivery.later(context, m, MAX_DELAY_LEVEL);
                         return ConsumeConcurrentlyStatus.RECONSUME_LATER;
                     }
                 }
@@ -183,19 +213,48 @@ public final class InDoubtWatcher implements AutoCloseable {
             return Optional.of(Settled.IGNORED);
         }
         String txId = m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        String topic = m.getProperty(MessageConst.PROPERTY_REAL_TOPIC);
+        Optional<Settled> settled = decide(m, txId, topic(m));
+        if (settled.isEmpty()) {
+            failures.incrementAndGet();
+            failing.putIfAbsent(txId, Instant.now());
+        } else {
+            failing.remove(txId);
+        }
+        return settled;
+    }
+
+    /**
+     * The topic the application sent to, as txmsg recorded it on the message. RocketMQ's
+     * {@code REAL_TOPIC} is no guide: on a redelivery it names the watcher's own retry topic. Only
+     * a message of an older txmsg, which did not record it, falls back to a {@code REAL_TOPIC} that
+     * is not a retry or system topic.
+     */
+    private String topic(MessageExt m) {
+        String recorded = m.getProperty(HalfMessages.TOPIC_PROPERTY);
+        if (recorded != null) {
+            return recorded;
+        }
+        String real = m.getProperty(MessageConst.PROPERTY_REAL_TOPIC);
+        if (real == null || real.startsWith(MixAll.RETRY_GROUP_TOPIC_PREFIX) || real.startsWith(MixAll.DLQ_GROUP_TOPIC_PREFIX)
+            || TopicValidator.isSystemTopic(real) || m.getReconsumeTimes() > 0) {
+            return null;
+        }
+        return NamespaceUtil.withoutNamespace(real, namespace);
+    }
+
+    private Optional<Settled> decide(MessageExt m, String txId, String topic) {
         try {
             Optional<TransactionState> state = log.find(txId);
             Instant born = Instant.ofEpochMilli(m.getBornTimestamp());
             if (state.isEmpty()) {
-                if (retention != null && born.isBefore(Instant.now(clock).minus(retention))) {
+                if (horizon.isBeyond(born)) {
                     record(m, txId, topic, InDoubtTransaction.Status.IN_DOUBT, "no log row and older than the retention ("
-                        + retention + "): the row may have been purged, so nothing can be decided");
+                        + horizon + "): the row may have been purged, so nothing can be decided");
                     LOG.error("transaction {} (topic {}) exhausted its check-backs and cannot be decided: no log row, and it is older "
                         + "than the retention. Recorded IN_DOUBT for an operator.", txId, topic);
                     return Optional.of(Settled.IN_DOUBT);
                 }
-                if (log.fence(txId, topic)) {
+                if (log.fence(txId, topic == null ? "?" : topic)) {
                     record(m, txId, topic, InDoubtTransaction.Status.FENCED, "no log row: fenced and dropped");
                     return Optional.of(Settled.FENCED);
                 }
@@ -205,6 +264,12 @@ public final class InDoubtWatcher implements AutoCloseable {
                 }
             }
             if (state.get() == TransactionState.COMMITTED) {
+                if (topic == null) {
+                    record(m, txId, null, InDoubtTransaction.Status.IN_DOUBT, "committed in the log, but the message does not say "
+                        + "which topic it was sent to (sent by an older txmsg and redelivered): replay it after checking the topic");
+                    LOG.error("transaction {} exhausted its check-backs, committed, but its topic is unknown; recorded IN_DOUBT", txId);
+                    return Optional.of(Settled.IN_DOUBT);
+                }
                 republisher.publish(txId, topic, m.getTags(), keys(m), m.getBody(), Received.userProperties(m.getProperties()));
                 record(m, txId, topic, InDoubtTransaction.Status.DELIVERED, "committed in the log: delivered");
                 LOG.warn("transaction {} (topic {}) exhausted its check-backs although its log says COMMITTED; delivered it", txId, topic);
@@ -213,7 +278,8 @@ public final class InDoubtWatcher implements AutoCloseable {
             record(m, txId, topic, InDoubtTransaction.Status.DROPPED, "rolled back in the log: dropped");
             return Optional.of(Settled.DROPPED);
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("could not settle exhausted transaction {} ({}); retried later", txId, e.toString());
+            LOG.warn("could not settle exhausted transaction {} (attempt {}: {}); it is tried again after a backoff, for as long as "
+                + "it takes", txId, m.getReconsumeTimes() + 1, e.toString());
             return Optional.empty();
         }
     }
@@ -222,8 +288,8 @@ public final class InDoubtWatcher implements AutoCloseable {
         throws SQLException {
         InDoubtRow r = new InDoubtRow();
         r.txId = txId;
-        r.producerGroup = producerGroup;
-        r.topic = topic;
+        r.producerGroup = NamespaceUtil.withoutNamespace(producerGroup, namespace);
+        r.topic = topic == null ? "?" : topic;
         r.tag = m.getTags();
         r.messageKeys = Rows.keys(keys(m));
         r.body = m.getBody();

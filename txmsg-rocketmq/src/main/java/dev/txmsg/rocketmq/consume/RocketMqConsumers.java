@@ -49,6 +49,8 @@ import dev.txmsg.rocketmq.tx.LocalTransactions;
 public final class RocketMqConsumers implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocketMqConsumers.class);
+    /** The longest backoff between deliveries: delay level 14, ten minutes with RocketMQ's default levels. */
+    private static final int MAX_DELAY_LEVEL = 14;
 
     private final Builder settings;
     private final ConsumePipeline pipeline;
@@ -99,9 +101,9 @@ public final class RocketMqConsumers implements AutoCloseable {
         consumer.setConsumeMessageBatchMaxSize(1);
         consumer.setConsumeThreadMin(settings.threads);
         consumer.setConsumeThreadMax(settings.threads);
-        int maxAttempts = byTopic.values().stream().mapToInt(Subscription::maxAttempts).max().orElse(1);
-        // txmsg records the dead letter on the last attempt; RocketMQ's own DLQ only catches what could not be recorded.
-        consumer.setMaxReconsumeTimes(Math.max(16, maxAttempts + 2));
+        // txmsg records the dead letter on the last attempt; a message whose outcome cannot be recorded
+        // (the database is down) is asked for again without end, never dropped into RocketMQ's %DLQ%.
+        Redelivery.unlimited(consumer);
         try {
             for (Subscription s : byTopic.values()) {
                 consumer.subscribe(s.topic(), s.tags());
@@ -109,6 +111,7 @@ public final class RocketMqConsumers implements AutoCloseable {
             consumer.registerMessageListener((MessageListenerConcurrently) (messages, context) -> {
                 for (MessageExt m : messages) {
                     if (!consume(group, byTopic, m)) {
+                        Redelivery.later(context, m, MAX_DELAY_LEVEL);
                         return ConsumeConcurrentlyStatus.RECONSUME_LATER;
                     }
                 }
@@ -123,15 +126,13 @@ public final class RocketMqConsumers implements AutoCloseable {
 
     /** Returns false to ask for redelivery. */
     private boolean consume(String group, Map<String, Subscription> byTopic, MessageExt m) {
-        Subscription subscription = byTopic.get(m.getTopic());
-        if (subscription == null && settings.namespace != null) {
-            subscription = byTopic.get(org.apache.rocketmq.remoting.protocol.NamespaceUtil.withoutNamespace(m.getTopic(), settings.namespace));
-        }
+        Subscription subscription = byTopic.get(org.apache.rocketmq.remoting.protocol.NamespaceUtil.withoutNamespace(m.getTopic(),
+            settings.namespace));
         if (subscription == null) {
             LOG.warn("group {} received a message of topic {}, to which it has no subscription; acknowledged", group, m.getTopic());
             return true;
         }
-        ConsumePipeline.Outcome outcome = pipeline.deliver(subscription, Received.of(m, settings.converter));
+        ConsumePipeline.Outcome outcome = pipeline.deliver(subscription, Received.of(m, subscription.topic(), settings.converter));
         settings.metrics.consumed(group, outcome);
         return outcome != ConsumePipeline.Outcome.RETRY;
     }
@@ -165,18 +166,33 @@ public final class RocketMqConsumers implements AutoCloseable {
             return new ReplayResult(id, ReplayResult.Outcome.FAILED, "no handler of group " + letter.consumerGroup() + " for topic "
                 + letter.topic() + " runs in this process");
         }
-        ConsumePipeline.Attempt attempt = pipeline.apply(subscription.get(), Received.replayOf(letter, settings.converter));
+        ConsumePipeline.Attempt attempt = pipeline.replay(subscription.get(), Received.replayOf(letter, settings.converter), letter.id());
         try {
             if (attempt.failure() != null) {
                 store.failDeadLetterAgain(letter.id(), ConsumePipeline.describe(attempt.failure()));
                 return new ReplayResult(id, ReplayResult.Outcome.FAILED, attempt.failure().toString());
             }
-            boolean applied = attempt.outcome() == ConsumePipeline.Outcome.APPLIED;
-            store.resolveDeadLetter(letter.id(), DeadLetter.Status.REPLAYED,
-                applied ? "replayed: applied" : "replayed: already applied before, nothing done again");
-            return new ReplayResult(id, applied ? ReplayResult.Outcome.APPLIED : ReplayResult.Outcome.ALREADY_APPLIED, null);
+            return switch (attempt.outcome()) {
+                // The record moved to REPLAYED in the same transaction as the handler's work.
+                case APPLIED -> new ReplayResult(id, ReplayResult.Outcome.APPLIED, null);
+                case DUPLICATE -> store.resolveDeadLetter(letter.id(), DeadLetter.Status.REPLAYED,
+                        "replayed: already applied before, nothing done again")
+                    ? new ReplayResult(id, ReplayResult.Outcome.ALREADY_APPLIED, null)
+                    : notPending(id);
+                default -> notPending(id);
+            };
         } catch (SQLException e) {
             return new ReplayResult(id, ReplayResult.Outcome.FAILED, "the outcome could not be recorded: " + e);
+        }
+    }
+
+    private ReplayResult notPending(String id) {
+        try {
+            return new ReplayResult(id, ReplayResult.Outcome.NOT_PENDING, store.deadLetter(Long.parseLong(id))
+                .map(d -> "status " + d.status() + (d.resolution() == null ? "" : " (" + d.resolution() + ")"))
+                .orElse("no dead letter " + id) + ": nothing was applied");
+        } catch (SQLException e) {
+            return new ReplayResult(id, ReplayResult.Outcome.NOT_PENDING, "no longer DEAD: nothing was applied");
         }
     }
 

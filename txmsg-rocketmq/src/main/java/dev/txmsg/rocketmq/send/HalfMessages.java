@@ -25,6 +25,13 @@ public final class HalfMessages {
     /** The property naming the transaction log that wrote a message; the check-back compares it with its own. */
     public static final String LOG_IDENTITY_PROPERTY = "TXMSG_LOG";
 
+    /**
+     * The property holding the topic the application sent to, without a namespace: the in-doubt
+     * watcher republishes there. RocketMQ's own {@code REAL_TOPIC} is rewritten when a message is
+     * redelivered through a retry topic.
+     */
+    public static final String TOPIC_PROPERTY = "TXMSG_TOPIC";
+
     private static final Pattern TOPIC = Pattern.compile("[%|a-zA-Z0-9_-]{1,127}");
     private static final Set<String> DELAY_PROPERTIES = Set.of(MessageConst.PROPERTY_DELAY_TIME_LEVEL,
         MessageConst.PROPERTY_TIMER_DELAY_SEC, MessageConst.PROPERTY_TIMER_DELIVER_MS, MessageConst.PROPERTY_TIMER_DELAY_MS);
@@ -36,7 +43,8 @@ public final class HalfMessages {
     private final PayloadConverter converter;
 
     /**
-     * @param group        the producer group
+     * @param group        the producer group as the started producer names it (with its namespace, if any): the
+     *                     broker checks the end and finds the producer to check back by it
      * @param logIdentity  the transaction log's identity, carried by every message
      * @param maxBodyBytes the largest body the broker takes
      * @param converter    turns payload objects into bodies
@@ -87,6 +95,7 @@ public final class HalfMessages {
         MessageAccessor.putProperty(half, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
         MessageAccessor.putProperty(half, MessageConst.PROPERTY_PRODUCER_GROUP, group);
         MessageAccessor.putProperty(half, LOG_IDENTITY_PROPERTY, logIdentity);
+        MessageAccessor.putProperty(half, TOPIC_PROPERTY, topic);
         // Set the id here, on the caller's thread: an asynchronous send would assign it later, on
         // another thread, after the log row needed it.
         MessageClientIDSetter.setUniqID(half);
@@ -119,8 +128,8 @@ public final class HalfMessages {
                     + "cannot be delayed (RocketMQ would drop the delay silently); the message to topic " + topic
                     + " was not sent. Delay in the consumer, or send a plain delayed message from it.");
             }
-            if (MessageConst.STRING_HASH_SET.contains(name) || LOG_IDENTITY_PROPERTY.equals(name)) {
-                throw new IllegalArgumentException("property " + name + " is reserved by RocketMQ or txmsg; the message to topic "
+            if (MessageConst.STRING_HASH_SET.contains(name) || name.startsWith("TXMSG_")) {
+                throw new IllegalArgumentException("property " + name + " is reserved by RocketMQ or txmsg (names starting with TXMSG_); the message to topic "
                     + topic + " was not sent. Use another name.");
             }
             if (containsSeparator(name) || containsSeparator(p.getValue())) {

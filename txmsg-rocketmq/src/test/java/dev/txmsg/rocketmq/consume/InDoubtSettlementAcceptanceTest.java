@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
@@ -26,6 +27,7 @@ import dev.txmsg.api.ops.ReplayResult;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
 import dev.txmsg.rocketmq.log.ConsumerStore;
 import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
 import dev.txmsg.rocketmq.log.SchemaInitialization;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
 import dev.txmsg.rocketmq.send.HalfMessages;
@@ -45,7 +47,8 @@ abstract class InDoubtSettlementAcceptanceTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @RegisterExtension
-    static EmbeddedRocketMQExtension mq = EmbeddedRocketMQExtension.perClass(b -> b.transactionCheckMax(2));
+    static EmbeddedRocketMQExtension mq = EmbeddedRocketMQExtension.perClass(b -> b.transactionCheckMax(2)
+        .messageDelayLevel("1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s"));
 
     static TestDatabase db;
 
@@ -79,8 +82,8 @@ abstract class InDoubtSettlementAcceptanceTest {
         MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
         ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
         RocketMqTransactionalSender sender = unanswering(topic, group, log);
-        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), group, null, log, store, new Republisher(sender.producer()),
-            Duration.ofDays(1), Clock.systemUTC(), Duration.ofSeconds(1)).start());
+        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), null, group, null, log, store, new Republisher(sender.producer()),
+            RetentionHorizon.of(Duration.ofDays(1), Duration.ofMinutes(5), Clock.systemUTC()), Duration.ofSeconds(1)).start());
 
         String committed = sender.send(message(topic), (ctx, arg) -> {
             try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO orders (id) VALUES (?)")) {
@@ -114,8 +117,9 @@ abstract class InDoubtSettlementAcceptanceTest {
         ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
         RocketMqTransactionalSender sender = unanswering(topic, group, log);
         // To this watcher, two hours have passed: beyond the one-hour retention, a missing row proves nothing.
-        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), group, null, log, store, new Republisher(sender.producer()),
-            Duration.ofHours(1), Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), Duration.ofSeconds(1)).start());
+        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), null, group, null, log, store, new Republisher(sender.producer()),
+            RetentionHorizon.of(Duration.ofHours(1), Duration.ofMinutes(5), Clock.offset(Clock.systemUTC(), Duration.ofHours(2))),
+            Duration.ofSeconds(1)).start());
         TxMsgOperations ops = new TxMsgOperations(store, null, new Republisher(sender.producer()));
 
         String toReplay = sendHalfOnly(sender, log, topic);
@@ -131,6 +135,148 @@ abstract class InDoubtSettlementAcceptanceTest {
         assertThat(ops.replayInDoubt(toReplay).outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
         assertThat(ops.discardInDoubt(toDiscard, "checked: the order was never created")).isTrue();
         assertThat(store.inDoubt(toDiscard).get().status()).isEqualTo(InDoubtTransaction.Status.DISCARDED);
+        assertThat(consumer.count(toDiscard)).isZero();
+    }
+
+    @Test
+    void aSettleThatKeepsFailingIsRetriedBeyondRocketMqsSixteenAttemptsAndThenDeliversToTheRealTopic() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "unsettled-" + db.kind() + "-" + id;
+        String group = "unsettled-" + db.kind() + "-" + id;
+        mq.broker().createTopic(topic, 2);
+        CollectingConsumer consumer = closing(new CollectingConsumer(mq.broker().nameServerAddress(), "c-" + id, topic));
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
+        RocketMqTransactionalSender sender = unanswering(topic, group, log);
+        // The watcher's database is unreachable when the broker gives up on the message.
+        dev.txmsg.rocketmq.testing.FaultyDataSource down = new dev.txmsg.rocketmq.testing.FaultyDataSource(db.dataSource());
+        MyBatisTransactionLog watcherLog = MyBatisTransactionLog.builder(down).build();
+        ConsumerStore watcherStore = new ConsumerStore(down, SchemaInitialization.NEVER);
+        down.down(true);
+        InDoubtWatcher watcher = closing(new InDoubtWatcher(mq.broker().nameServerAddress(), null, group, null, watcherLog,
+            watcherStore, new Republisher(sender.producer()), RetentionHorizon.none(), Duration.ofSeconds(1)).start());
+
+        String committed = sender.send(message(topic), (ctx, arg) -> {
+            try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO orders (id) VALUES (?)")) {
+                ps.setString(1, ctx.transactionId());
+                ps.executeUpdate();
+            }
+        }).transactionId();
+
+        // Redelivered through the watcher's retry topic, past RocketMQ's default of 16 reconsumes.
+        await().atMost(Duration.ofMinutes(3)).until(() -> watcher.failures() > 17);
+        assertThat(watcher.failing()).as("the alarm").isEqualTo(1);
+        assertThat(store.inDoubt(committed)).isEmpty();
+        down.down(false);
+
+        await().atMost(PATIENCE).until(() -> store.inDoubt(committed).isPresent());
+        assertThat(store.inDoubt(committed).get().status()).isEqualTo(InDoubtTransaction.Status.DELIVERED);
+        assertThat(store.inDoubt(committed).get().topic()).isEqualTo(topic);
+        await().atMost(PATIENCE).until(() -> consumer.count(committed) >= 1);
+        assertThat(watcher.failing()).isZero();
+    }
+
+    @Test
+    void exhaustedMessagesOfAProducerInANamespaceAreSettled() throws Exception {
+        String namespace = "tenant-b";
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "ns-exhausted-" + db.kind() + "-" + id;
+        String group = "ns-exhausted-" + db.kind() + "-" + id;
+        mq.broker().createTopic(namespace + "%" + topic, 2);
+        CollectingConsumer consumer = closing(new CollectingConsumer(mq.broker().nameServerAddress(), "c-" + id, namespace + "%" + topic));
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
+        EndDropper ends = new EndDropper();
+        ends.dropAll();
+        RocketMqTransactionalSender sender = closing(RocketMqTransactionalSender.builder()
+            .nameServer(mq.broker().nameServerAddress()).namespace(namespace).producerGroup(group).dataSource(db.dataSource())
+            .transactionLog(log).topics(topic).rpcHook(ends).checkListener(real -> request -> TransactionState.UNKNOWN).build());
+        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), namespace, sender.producer().getProducerGroup(), null, log, store,
+            new Republisher(sender.producer()), RetentionHorizon.none(), Duration.ofSeconds(1)).start());
+
+        String committed = sender.send(message(topic), (ctx, arg) -> {
+            try (PreparedStatement ps = ctx.connection().prepareStatement("INSERT INTO orders (id) VALUES (?)")) {
+                ps.setString(1, ctx.transactionId());
+                ps.executeUpdate();
+            }
+        }).transactionId();
+
+        await().atMost(PATIENCE).until(() -> store.inDoubt(committed).isPresent());
+        assertThat(store.inDoubt(committed).get().status()).isEqualTo(InDoubtTransaction.Status.DELIVERED);
+        assertThat(store.inDoubt(committed).get().producerGroup()).isEqualTo(group);
+        await().atMost(PATIENCE).until(() -> consumer.count(committed) >= 1);
+    }
+
+    @Test
+    void aReplayRacingADiscardOfAnInDoubtTransactionPublishesOnlyIfItWins() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "race-" + db.kind() + "-" + id;
+        String group = "race-" + db.kind() + "-" + id;
+        mq.broker().createTopic(topic, 2);
+        CollectingConsumer consumer = closing(new CollectingConsumer(mq.broker().nameServerAddress(), "c-" + id, topic));
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        dev.txmsg.rocketmq.testing.FaultyDataSource watched = new dev.txmsg.rocketmq.testing.FaultyDataSource(db.dataSource());
+        ConsumerStore store = new ConsumerStore(watched, SchemaInitialization.ALWAYS);
+        RocketMqTransactionalSender sender = unanswering(topic, group, log);
+        closing(new InDoubtWatcher(mq.broker().nameServerAddress(), null, group, null, log, store, new Republisher(sender.producer()),
+            RetentionHorizon.of(Duration.ofHours(1), Duration.ofMinutes(5), Clock.offset(Clock.systemUTC(), Duration.ofHours(2))),
+            Duration.ofSeconds(1)).start());
+        TxMsgOperations ops = new TxMsgOperations(store, null, new Republisher(sender.producer()));
+        String toReplay = sendHalfOnly(sender, log, topic);
+        String toDiscard = sendHalfOnly(sender, log, topic);
+        await().atMost(PATIENCE).until(() -> store.inDoubt(toReplay).isPresent() && store.inDoubt(toDiscard).isPresent());
+
+        // A discard after the replay began waits for it, and then finds nothing to discard.
+        java.util.concurrent.CountDownLatch publishing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<Thread> replaying = new AtomicReference<>();
+        sender.producer().getDefaultMQProducerImpl().registerSendMessageHook(new org.apache.rocketmq.client.hook.SendMessageHook() {
+            @Override
+            public String hookName() {
+                return "hold-the-replay";
+            }
+
+            @Override
+            public void sendMessageBefore(org.apache.rocketmq.client.hook.SendMessageContext context) {
+                if (Thread.currentThread() == replaying.get()) {
+                    publishing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void sendMessageAfter(org.apache.rocketmq.client.hook.SendMessageContext context) {
+            }
+        });
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var replay = two.submit(() -> {
+                replaying.set(Thread.currentThread());
+                return ops.replayInDoubt(toReplay);
+            });
+            publishing.await();
+            var discard = two.submit(() -> ops.discardInDoubt(toReplay, "too late"));
+            await().atMost(PATIENCE).until(() -> db.waitsOn(watched.lastConnectionOf(replaying.get())) > 0);
+            release.countDown();
+
+            assertThat(replay.get().outcome()).isEqualTo(ReplayResult.Outcome.APPLIED);
+            assertThat(discard.get()).as("nothing left to discard").isFalse();
+            assertThat(store.inDoubt(toReplay).get().status()).isEqualTo(InDoubtTransaction.Status.REPLAYED);
+            await().atMost(PATIENCE).until(() -> consumer.count(toReplay) >= 1);
+        } finally {
+            release.countDown();
+            two.shutdownNow();
+        }
+
+        // A replay after a discard publishes nothing.
+        assertThat(ops.discardInDoubt(toDiscard, "checked: never created")).isTrue();
+        ReplayResult late = ops.replayInDoubt(toDiscard);
+        assertThat(late.outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
+        assertThat(late.detail()).contains("DISCARDED");
         assertThat(consumer.count(toDiscard)).isZero();
     }
 
@@ -165,20 +311,5 @@ abstract class InDoubtSettlementAcceptanceTest {
     private <T extends AutoCloseable> T closing(T closeable) {
         closeables.add(0, closeable);
         return closeable;
-    }
-
-    static class H2 extends InDoubtSettlementAcceptanceTest {
-        @org.junit.jupiter.api.BeforeAll
-        static void startAll() {
-            start(TestDatabase.h2());
-        }
-    }
-
-    @dev.txmsg.rocketmq.testing.EnabledIfMariaDb
-    static class MariaDb extends InDoubtSettlementAcceptanceTest {
-        @org.junit.jupiter.api.BeforeAll
-        static void startAll() {
-            start(TestDatabase.mariaDb());
-        }
     }
 }
