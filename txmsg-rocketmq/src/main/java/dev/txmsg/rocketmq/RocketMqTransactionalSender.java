@@ -29,6 +29,8 @@ import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.check.CheckBackHandler;
 import dev.txmsg.rocketmq.check.CheckBackPool;
 import dev.txmsg.rocketmq.check.FencedCheckListener;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
+import dev.txmsg.rocketmq.log.RunningTransactions;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.send.DeclaredTopics;
 import dev.txmsg.rocketmq.send.HalfMessageSender;
@@ -77,14 +79,16 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
     private final CircuitBreaker circuitBreaker;
     private final ScheduledExecutorService retryScheduler;
 
-    private RocketMqTransactionalSender(Builder b, TransactionMQProducer producer, TransactionLog log, TxMsgMetrics metrics) {
+    private RocketMqTransactionalSender(Builder b, TransactionMQProducer producer, TransactionLog log, TxMsgMetrics metrics,
+                                        RunningTransactions running) {
         this.producer = producer;
         this.log = log;
         this.metrics = metrics;
         this.group = b.group;
         this.circuitBreaker = b.circuitBreaker;
         LocalTransactions transactions = b.transactions != null ? b.transactions : new JdbcLocalTransactions(b.dataSource);
-        this.halfMessages = new HalfMessages(b.group, log.identity(), producer.getMaxMessageSize(), b.converter);
+        // The started producer's group carries its namespace, if any: the broker checks the end against it.
+        this.halfMessages = new HalfMessages(producer.getProducerGroup(), log.identity(), producer.getMaxMessageSize(), b.converter);
         HalfMessageSender halfSender = new ProducerHalfMessageSender(producer, b.sendTimeout, b.overlap);
         if (b.circuitBreaker != null || b.retry != null) {
             this.retryScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,7 +103,7 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
         if (b.circuitBreaker != null) {
             metrics.circuitBreaker(b.circuitBreaker);
         }
-        this.flow = new SendFlow(producer, halfSender, log, transactions, metrics);
+        this.flow = new SendFlow(producer, halfSender, log, transactions, metrics, running);
     }
 
     /** Starts building a sender. */
@@ -172,6 +176,7 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
         private Consumer<TransactionMQProducer> producerCustomizer = p -> { };
         private CircuitBreaker circuitBreaker = SendResilience.defaultCircuitBreaker();
         private Retry retry = SendResilience.defaultRetry();
+        private Duration clockSkew = RetentionHorizon.DEFAULT_CLOCK_SKEW;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -295,7 +300,11 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
             return this;
         }
 
-        /** Changes any other producer setting before start (TLS, retries, maximum message size...). */
+        /**
+         * Changes any other producer setting before start (TLS, maximum message size...). RocketMQ's own
+         * send retries stay off whatever it sets: txmsg retries half messages itself, only when the
+         * broker surely did not take them.
+         */
         public Builder producer(Consumer<TransactionMQProducer> customizer) {
             this.producerCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
@@ -317,6 +326,19 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
          */
         public Builder retry(Retry retry) {
             this.retry = retry == null ? null : Retry.of(retry.getName(), SendResilience.transientOnly(retry.getRetryConfig()));
+            return this;
+        }
+
+        /**
+         * How far this JVM's clock, and those of the group's other producers, may be from the
+         * database's (default 5 minutes): a check-back treats a message as beyond the retention that
+         * much earlier, since the purge ages rows by the database's clock.
+         */
+        public Builder clockSkew(Duration clockSkew) {
+            if (clockSkew == null || clockSkew.isNegative()) {
+                throw new IllegalArgumentException("clockSkew must be zero or positive, was " + clockSkew);
+            }
+            this.clockSkew = clockSkew;
             return this;
         }
 
@@ -348,7 +370,9 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
             if (converter == null) {
                 converter = new JacksonPayloadConverter(new ObjectMapper());
             }
-            CheckListener fenced = new FencedCheckListener(theLog, retention, clock, theMetrics);
+            RetentionHorizon horizon = retention == null ? RetentionHorizon.none() : RetentionHorizon.of(retention, clockSkew, clock);
+            RunningTransactions running = new RunningTransactions();
+            CheckListener fenced = new FencedCheckListener(theLog, horizon, running, theMetrics);
             CheckListener listener = Objects.requireNonNull(checkListener.apply(fenced), "checkListener returned null");
 
             TransactionMQProducer producer = new TransactionMQProducer(group, rpcHook);
@@ -362,17 +386,18 @@ public final class RocketMqTransactionalSender implements TransactionalSender, A
             if (rpcHook != null) {
                 producer.setVipChannelEnabled(false);
             }
-            // Half messages are retried by txmsg, and only when the broker surely did not take them.
+            producerCustomizer.accept(producer);
+            // Half messages are retried by txmsg, and only when the broker surely did not take them:
+            // applied after the customizer, whatever it (or rocketmq.producer.retry-times-*) says.
             producer.setRetryTimesWhenSendFailed(0);
             producer.setRetryTimesWhenSendAsyncFailed(0);
-            producerCustomizer.accept(producer);
             try {
                 producer.start();
             } catch (MQClientException e) {
                 throw new IllegalStateException("the RocketMQ producer of group " + group + " did not start: " + e.getMessage(), e);
             }
             DeclaredTopics.declare(producer, List.copyOf(topics));
-            return new RocketMqTransactionalSender(this, producer, theLog, theMetrics);
+            return new RocketMqTransactionalSender(this, producer, theLog, theMetrics, running);
         }
 
         private static Duration positive(Duration d, String name) {

@@ -15,6 +15,13 @@ import org.junit.jupiter.api.Test;
 import dev.txmsg.api.FencedByCheckBackException;
 import dev.txmsg.api.SendResult;
 import dev.txmsg.api.TransactionState;
+import dev.txmsg.api.spi.CheckListener;
+import dev.txmsg.api.spi.CheckRequest;
+import dev.txmsg.rocketmq.check.FencedCheckListener;
+import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
+import dev.txmsg.rocketmq.log.RunningTransactions;
+import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.testing.EndDropper;
 import dev.txmsg.rocketmq.testing.FaultyDataSource;
 import dev.txmsg.rocketmq.testing.RecordingCheckListener;
@@ -31,44 +38,67 @@ abstract class CheckBackAcceptanceTest extends SendFixture {
 
     @Test
     void checkBackDuringTheLocalTransactionWaitsForItsCommit() {
-        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
-        RocketMqTransactionalSender sender = sender(checks);
+        RocketMqTransactionalSender sender = sender(new AtomicReference<>());
+        AtomicReference<RecordingCheckListener> otherInstance = new AtomicReference<>();
+        sender(otherInstance, new EndDropper()); // another instance of the service, on the same log
         ends.dropAll(); // without an end the broker checks back while the transaction still runs
 
         SendResult result = sender.send(order("o-5a"), (ctx, id) -> {
             insertOrder(ctx, id);
-            awaitCheckBackBlockedOnTheRow(checks.get(), ctx.transactionId());
+            awaitCheckBackBlockedOnTheRow(otherInstance.get(), ctx);
         }, "o-5a");
 
         await().atMost(PATIENCE).until(() -> consumer.count(result.transactionId()) >= 1);
-        assertThat(checks.get().answers(result.transactionId())).contains(TransactionState.COMMITTED)
+        assertThat(otherInstance.get().answers(result.transactionId())).contains(TransactionState.COMMITTED)
             .doesNotContain(TransactionState.ROLLED_BACK);
     }
 
     @Test
     void checkBackDuringTheLocalTransactionWaitsForItsRollback() {
-        AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
-        RocketMqTransactionalSender sender = sender(checks);
+        RocketMqTransactionalSender sender = sender(new AtomicReference<>());
+        AtomicReference<RecordingCheckListener> otherInstance = new AtomicReference<>();
+        sender(otherInstance, new EndDropper());
         ends.dropAll();
         AtomicReference<String> txId = new AtomicReference<>();
 
         assertThatThrownBy(() -> sender.send(order("o-5b"), (ctx, id) -> {
             txId.set(ctx.transactionId());
             insertOrder(ctx, id);
-            awaitCheckBackBlockedOnTheRow(checks.get(), ctx.transactionId());
+            awaitCheckBackBlockedOnTheRow(otherInstance.get(), ctx);
             throw new IllegalStateException("rolled back while the check-back waits");
         }, "o-5b")).hasMessageContaining("while the check-back waits");
 
-        await().atMost(PATIENCE).until(() -> checks.get().answered(txId.get(), TransactionState.ROLLED_BACK));
-        assertThat(checks.get().answers(txId.get())).doesNotContain(TransactionState.COMMITTED);
+        await().atMost(PATIENCE).until(() -> otherInstance.get().answered(txId.get(), TransactionState.ROLLED_BACK));
+        assertThat(otherInstance.get().answers(txId.get())).doesNotContain(TransactionState.COMMITTED);
         assertThat(orderExists("o-5b")).isFalse();
         assertNeverDelivered(txId.get());
     }
 
     @Test
-    void checkBackBeforeTheLogRowFencesTheLateTransaction() {
+    void checkBackForATransactionThatRunsInThisProcessAnswersAtOnceWithoutTheDatabase() {
         AtomicReference<RecordingCheckListener> checks = new AtomicReference<>();
-        RocketMqTransactionalSender sender = sender(checks);
+        // A lock wait longer than the test's patience: a check-back that waited on the row would never answer in time.
+        RocketMqTransactionalSender sender = sender(checks, ends, faults, p -> { },
+            b -> b.transactionLog(MyBatisTransactionLog.builder(faults).lockWait(Duration.ofMinutes(5)).build()));
+        ends.dropAll();
+
+        java.util.concurrent.atomic.AtomicInteger connectionsOfCheckBacks = new java.util.concurrent.atomic.AtomicInteger(-1);
+        SendResult result = sender.send(order("o-13"), (ctx, id) -> {
+            insertOrder(ctx, id);
+            await().atMost(PATIENCE).until(() -> checks.get().answered(ctx.transactionId(), TransactionState.UNKNOWN));
+            connectionsOfCheckBacks.set(faults.connectionsTakenOnThreads("txmsg-checkback-"));
+        }, "o-13");
+
+        assertThat(connectionsOfCheckBacks.get()).as("connections taken by check-backs while it ran").isZero();
+        assertThat(sender.metrics().registry().counter("txmsg.checkback.running", "group", group).count()).isPositive();
+        await().atMost(PATIENCE).until(() -> consumer.count(result.transactionId()) >= 1);
+    }
+
+    @Test
+    void checkBackFromAnotherInstanceBeforeTheLogRowFencesTheLateTransaction() {
+        RocketMqTransactionalSender sender = sender(new AtomicReference<>());
+        AtomicReference<RecordingCheckListener> otherInstance = new AtomicReference<>();
+        sender(otherInstance, new EndDropper());
         ends.dropAll();
         // The sending thread's connection request stalls (a slow pool, a GC pause) until the broker has checked back.
         FaultyDataSource.Hold hold = faults.holdNextConnectionOn(Thread.currentThread());
@@ -76,7 +106,7 @@ abstract class CheckBackAcceptanceTest extends SendFixture {
         ExecutorService releaser = Executors.newSingleThreadExecutor();
         try {
             releaser.submit(() -> {
-                await().atMost(PATIENCE).until(() -> checks.get().anyAnswered(TransactionState.ROLLED_BACK));
+                await().atMost(PATIENCE).until(() -> otherInstance.get().anyAnswered(TransactionState.ROLLED_BACK));
                 hold.release();
                 return null;
             });
@@ -91,7 +121,7 @@ abstract class CheckBackAcceptanceTest extends SendFixture {
             assertThat(txId.get()).as("the executor never ran").isNull();
             assertThat(orderExists("o-5c")).isFalse();
             assertThat(logState(fenced)).isEqualTo("ROLLED_BACK");
-            assertThat(checks.get().answers(fenced)).containsOnly(TransactionState.ROLLED_BACK);
+            assertThat(otherInstance.get().answers(fenced)).containsOnly(TransactionState.ROLLED_BACK);
             assertNeverDelivered(fenced);
         } finally {
             hold.release();
@@ -99,9 +129,64 @@ abstract class CheckBackAcceptanceTest extends SendFixture {
         }
     }
 
-    private void awaitCheckBackBlockedOnTheRow(RecordingCheckListener checks, String txId) {
-        await().atMost(PATIENCE).until(() -> checks.started(txId));
-        await().atMost(PATIENCE).until(() -> db.lockWaits() > 0);
+    @Test
+    void aCheckBackNeverReadsARunningTransactionsUncommittedRowWhateverThePoolsIsolation() throws Exception {
+        RocketMqTransactionalSender sender = sender(new AtomicReference<>());
+        // Another instance whose pool hands out READ UNCOMMITTED connections by default.
+        javax.sql.DataSource readUncommitted = new org.springframework.jdbc.datasource.DelegatingDataSource(db.dataSource()) {
+            @Override
+            public java.sql.Connection getConnection() throws java.sql.SQLException {
+                java.sql.Connection c = super.getConnection();
+                c.setTransactionIsolation(java.sql.Connection.TRANSACTION_READ_UNCOMMITTED);
+                return c;
+            }
+        };
+        CheckListener other = new FencedCheckListener(MyBatisTransactionLog.builder(readUncommitted).build(), RetentionHorizon.none(),
+            new RunningTransactions(), TxMsgMetrics.standalone(group));
+        ExecutorService checking = Executors.newSingleThreadExecutor();
+        AtomicReference<java.util.concurrent.Future<TransactionState>> answer = new AtomicReference<>();
+        try {
+            Throwable thrown = catchThrowable(() -> sender.send(order("o-10"), (ctx, id) -> {
+                insertOrder(ctx, id);
+                answer.set(checking.submit(() -> other.check(request(ctx.transactionId(), java.time.Instant.now()))));
+                // Either the check-back read the uncommitted row at once, or it waits on the row.
+                await().atMost(PATIENCE).until(() -> answer.get().isDone() || db.waitsOn(ctx.connection()) > 0);
+                throw new IllegalStateException("rolled back after all");
+            }, "o-10"));
+
+            assertThat(thrown).hasMessage("rolled back after all");
+            assertThat(answer.get().get()).as("the check-back's answer").isEqualTo(TransactionState.ROLLED_BACK);
+            assertThat(orderExists("o-10")).isFalse();
+        } finally {
+            checking.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCheckBackOnAJvmWhoseClockIsBehindNeverFencesAMessageWhoseRowThePurgeMayHaveDeleted() throws Exception {
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).build();
+        // The purge (database clock) deletes rows older than one hour; this JVM's clock is ten minutes behind.
+        java.time.Clock behind = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(-10));
+        CheckListener check = new FencedCheckListener(log, RetentionHorizon.of(Duration.ofHours(1), Duration.ofMinutes(15), behind),
+            new RunningTransactions(), TxMsgMetrics.standalone(group));
+        String txId = org.apache.rocketmq.common.message.MessageClientIDSetter.createUniqID();
+
+        // Born 65 minutes ago by the database's clock: its committed row may be gone; to this JVM it looks 55 minutes old.
+        TransactionState answer = check.check(request(txId, java.time.Instant.now().minus(Duration.ofMinutes(65))));
+
+        assertThat(answer).isEqualTo(TransactionState.UNKNOWN);
+        assertThat(logState(txId)).as("nothing fenced").isNull();
+    }
+
+    private CheckRequest request(String txId, java.time.Instant bornAt) {
+        String identity = MyBatisTransactionLog.builder(db.dataSource()).build().identity();
+        return new CheckRequest(txId, txId, topic, group, identity, bornAt, 0, java.util.Map.of());
+    }
+
+    /** The other instance's check-back for this transaction has begun and waits on the row this transaction holds. */
+    private void awaitCheckBackBlockedOnTheRow(RecordingCheckListener checks, dev.txmsg.api.TransactionContext ctx) {
+        await().atMost(PATIENCE).until(() -> checks.started(ctx.transactionId()));
+        await().atMost(PATIENCE).until(() -> db.waitsOn(ctx.connection()) > 0);
     }
 
     // ---- 6

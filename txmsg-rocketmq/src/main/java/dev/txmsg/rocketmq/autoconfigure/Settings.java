@@ -21,6 +21,9 @@ final class Settings {
         }
         positive("txmsg.send.timeout", p.getSend().getTimeout(), true);
         positive("txmsg.check.lock-wait", p.getCheck().getLockWait(), false);
+        if (p.getCheck().getClockSkew() == null || p.getCheck().getClockSkew().isNegative()) {
+            throw invalid("txmsg.check.clock-skew", p.getCheck().getClockSkew(), "a duration of zero or more, such as 5m");
+        }
         atLeastOne("txmsg.check.pool-size", p.getCheck().getPoolSize());
         atLeastOne("txmsg.check.queue-capacity", p.getCheck().getQueueCapacity());
         TxMsgProperties.Broker broker = p.getBroker();
@@ -33,6 +36,10 @@ final class Settings {
             positive("txmsg.retention.interval", retention.getInterval(), false);
             atLeastOne("txmsg.retention.batch-size", retention.getBatchSize());
             Duration window = broker.checkWindow();
+            if (p.getCheck().getClockSkew().compareTo(retention.getPeriod()) >= 0) {
+                throw invalid("txmsg.check.clock-skew", p.getCheck().getClockSkew(), "less than txmsg.retention.period ("
+                    + retention.getPeriod() + ")");
+            }
             if (retention.getPeriod().compareTo(window.multipliedBy(2)) < 0) {
                 throw invalid("txmsg.retention.period", retention.getPeriod(), "at least twice the broker's check window, "
                     + window.multipliedBy(2) + " (txmsg.broker.transaction-timeout + check-max x check-interval = " + window
@@ -54,6 +61,7 @@ final class Settings {
         atLeastOne("txmsg.resilience.circuit-breaker.minimum-number-of-calls", cb.getMinimumNumberOfCalls());
         atLeastOne("txmsg.resilience.circuit-breaker.permitted-calls-in-half-open-state", cb.getPermittedCallsInHalfOpenState());
         positive("txmsg.resilience.circuit-breaker.wait-duration-in-open-state", cb.getWaitDurationInOpenState(), false);
+        positive("txmsg.in-doubt.probe-interval", p.getInDoubt().getProbeInterval(), false);
         TxMsgProperties.Consumer consumer = p.getConsumer();
         atLeastOne("txmsg.consumer.threads", consumer.getThreads());
         TxMsgProperties.Retention consumeRetention = consumer.getRetention();

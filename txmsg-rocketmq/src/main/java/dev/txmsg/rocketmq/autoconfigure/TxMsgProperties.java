@@ -163,6 +163,13 @@ public class TxMsgProperties {
          */
         private Duration lockWait = Duration.ofSeconds(5);
 
+        /**
+         * How far the JVMs' clocks may be from the database's: the purge ages log rows by the
+         * database's clock, a check-back ages messages by the JVM's, so it treats a message as beyond
+         * the retention this much earlier (and never fences it). Keep the clocks in sync (NTP) well within it.
+         */
+        private Duration clockSkew = Duration.ofMinutes(5);
+
         public int getPoolSize() {
             return poolSize;
         }
@@ -185,6 +192,14 @@ public class TxMsgProperties {
 
         public void setLockWait(Duration lockWait) {
             this.lockWait = lockWait;
+        }
+
+        public Duration getClockSkew() {
+            return clockSkew;
+        }
+
+        public void setClockSkew(Duration clockSkew) {
+            this.clockSkew = clockSkew;
         }
     }
 
@@ -477,12 +492,26 @@ public class TxMsgProperties {
          */
         private boolean enabled = true;
 
+        /**
+         * How often the watcher asks the name server whether TRANS_CHECK_MAX_TIME_TOPIC exists yet (the
+         * broker creates it when it first gives a half message up); it subscribes once it does.
+         */
+        private Duration probeInterval = Duration.ofSeconds(30);
+
         public boolean isEnabled() {
             return enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public Duration getProbeInterval() {
+            return probeInterval;
+        }
+
+        public void setProbeInterval(Duration probeInterval) {
+            this.probeInterval = probeInterval;
         }
     }
 }

@@ -47,6 +47,7 @@ public final class CheckBackPool {
                     group, queueCapacity);
             });
         pool.allowCoreThreadTimeOut(true);
+        metrics.checkBackPool(pool);
         return pool;
     }
 }

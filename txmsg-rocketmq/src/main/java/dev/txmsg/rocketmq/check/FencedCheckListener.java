@@ -1,7 +1,6 @@
 package dev.txmsg.rocketmq.check;
 
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -14,6 +13,8 @@ import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.spi.CheckListener;
 import dev.txmsg.api.spi.CheckRequest;
 import dev.txmsg.api.spi.TransactionLog;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
+import dev.txmsg.rocketmq.log.RunningTransactions;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 
 /**
@@ -21,6 +22,8 @@ import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
  * <ol>
  * <li>A message of another log (another service or environment sharing the producer group):
  *     UNKNOWN and an alarm; never fence another's message.</li>
+ * <li>A send of this process still runs the transaction: UNKNOWN at once, without reading or
+ *     waiting for the log row's lock (the broker asks again).</li>
  * <li>A row: its state.</li>
  * <li>No row, message older than the log's retention: UNKNOWN and an alarm (a purged row proves
  *     nothing).</li>
@@ -35,20 +38,20 @@ public final class FencedCheckListener implements CheckListener {
     private static final Logger LOG = LoggerFactory.getLogger(FencedCheckListener.class);
 
     private final TransactionLog log;
-    private final Duration retention;
-    private final Clock clock;
+    private final RetentionHorizon horizon;
+    private final RunningTransactions running;
     private final TxMsgMetrics metrics;
 
     /**
-     * @param log       the transaction log
-     * @param retention how long log rows are kept, or {@code null} if they are kept forever
-     * @param clock     the clock to compare message ages with
-     * @param metrics   where fences and alarms are counted
+     * @param log     the transaction log
+     * @param horizon where the log's retention begins (messages beyond it are never fenced)
+     * @param running the sends under way in this process
+     * @param metrics where fences and alarms are counted
      */
-    public FencedCheckListener(TransactionLog log, Duration retention, Clock clock, TxMsgMetrics metrics) {
+    public FencedCheckListener(TransactionLog log, RetentionHorizon horizon, RunningTransactions running, TxMsgMetrics metrics) {
         this.log = Objects.requireNonNull(log, "log");
-        this.retention = retention;
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.horizon = Objects.requireNonNull(horizon, "horizon");
+        this.running = Objects.requireNonNull(running, "running");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -63,24 +66,29 @@ public final class FencedCheckListener implements CheckListener {
                 request.logIdentity() == null ? "not sent by txmsg" : request.logIdentity(), log.identity(), request.producerGroup());
             return TransactionState.UNKNOWN;
         }
+        if (running.isRunning(txId)) {
+            // Its transaction runs here and now: nothing to read or wait for; the broker asks again.
+            metrics.stillRunning();
+            return TransactionState.UNKNOWN;
+        }
         try {
             Optional<TransactionState> state = log.find(txId);
             if (state.isPresent()) {
                 return state.get();
             }
-            if (retention != null && request.bornAt().isBefore(Instant.now(clock).minus(retention))) {
+            if (horizon.isBeyond(request.bornAt())) {
                 metrics.beyondRetention();
                 LOG.error("check-back for transaction {} (topic {}) born {} finds no log row, but the message is older than "
                         + "the log's retention ({}): its row may have been purged, so nothing can be decided. Answered UNKNOWN; "
                         + "the broker gives up after its last check. Keep the retention above the broker's whole check window.",
-                    txId, request.topic(), request.bornAt(), retention);
+                    txId, request.topic(), request.bornAt(), horizon);
                 return TransactionState.UNKNOWN;
             }
             if (log.fence(txId, request.topic())) {
                 metrics.fenced();
                 LOG.warn("check-back fenced transaction {} (topic {}): no log row {} after the send; answered ROLLBACK. "
                     + "Should its local transaction still run, it fails.", txId, request.topic(),
-                    Duration.between(request.bornAt(), Instant.now(clock)));
+                    Duration.between(request.bornAt(), Instant.now()));
                 return TransactionState.ROLLED_BACK;
             }
             // The key existed: the local transaction (or another check-back) wrote it, and the insert

@@ -62,22 +62,48 @@ final class MyBatisSupport {
         return sessions.openSession(connection);
     }
 
-    /** Runs {@code call} on a connection of its own, in a transaction of its own. */
+    /**
+     * Runs {@code call} on a connection of its own, in a transaction of its own, at READ COMMITTED
+     * or stronger whatever the pool's default: a check-back that read a running transaction's
+     * uncommitted row would answer COMMIT for a transaction that may still roll back.
+     */
     <M, T> T inOwnTransaction(Class<M> mapper, MapperCall<M, T> call) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            try (SqlSession session = sessions.openSession(c)) {
-                T result = call.apply(session.getMapper(mapper));
-                if (!autoCommit) {
-                    c.commit();
-                }
-                return result;
-            } catch (PersistenceException e) {
-                if (!autoCommit) {
-                    c.rollback();
-                }
-                throw unwrap(e);
+            int isolation = c.getTransactionIsolation();
+            boolean weaker = isolation < Connection.TRANSACTION_READ_COMMITTED;
+            if (weaker) {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
+            try {
+                return inTransaction(c, mapper, call);
+            } finally {
+                if (weaker) {
+                    c.setTransactionIsolation(isolation);
+                }
+            }
+        }
+    }
+
+    private <M, T> T inTransaction(Connection c, Class<M> mapper, MapperCall<M, T> call) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        try (SqlSession session = sessions.openSession(c)) {
+            T result = call.apply(session.getMapper(mapper));
+            if (!autoCommit) {
+                c.commit();
+            }
+            return result;
+        } catch (PersistenceException e) {
+            rollback(c, autoCommit);
+            throw unwrap(e);
+        } catch (SQLException | RuntimeException e) {
+            rollback(c, autoCommit);
+            throw e;
+        }
+    }
+
+    private static void rollback(Connection c, boolean autoCommit) throws SQLException {
+        if (!autoCommit) {
+            c.rollback();
         }
     }
 

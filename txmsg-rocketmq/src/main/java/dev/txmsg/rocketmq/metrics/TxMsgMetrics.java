@@ -22,6 +22,12 @@ import dev.txmsg.api.TransactionState;
  * <li>{@code txmsg.checkback.foreign}: check-backs for messages of another transaction log (an alarm)</li>
  * <li>{@code txmsg.checkback.beyond.retention}: check-backs for messages older than the log's retention (an alarm)</li>
  * <li>{@code txmsg.checkback.dropped}: check-backs dropped because the check-back pool was full</li>
+ * <li>{@code txmsg.checkback.running}: check-backs answered UNKNOWN at once because the transaction
+ *     still runs in this process</li>
+ * <li>{@code txmsg.checkback.active}, {@code txmsg.checkback.queued} (gauges): check-back threads at
+ *     work (waiting on a log row's lock included) and check-backs waiting for a thread</li>
+ * <li>{@code txmsg.in.doubt.failing} (gauge, an alarm while above 0) and {@code txmsg.in.doubt.settle.failures}:
+ *     exhausted half messages whose settlement keeps failing, and failed attempts</li>
  * <li>{@code txmsg.end.failed}: end-transaction requests that could not be sent (the check-back settles them)</li>
  * <li>{@code txmsg.send.in.flight} (gauge): sends under way</li>
  * <li>{@code txmsg.circuit.state} (gauge): the half send's circuit breaker, 0 closed, 1 open, 2 half-open,
@@ -56,6 +62,7 @@ public final class TxMsgMetrics {
     private final Counter foreign;
     private final Counter beyondRetention;
     private final Counter dropped;
+    private final Counter stillRunning;
     private final Counter endFailed;
     private final Counter purged;
     private final java.util.Map<SendOutcome, Counter> sends = new java.util.EnumMap<>(SendOutcome.class);
@@ -74,6 +81,8 @@ public final class TxMsgMetrics {
         this.foreign = counter("txmsg.checkback.foreign", "check-backs for messages written by another transaction log; answered UNKNOWN");
         this.beyondRetention = counter("txmsg.checkback.beyond.retention", "check-backs for messages older than the log's retention; answered UNKNOWN");
         this.dropped = counter("txmsg.checkback.dropped", "check-backs dropped because the check-back pool's queue was full");
+        this.stillRunning = counter("txmsg.checkback.running",
+            "check-backs answered UNKNOWN at once because the transaction still runs in this process");
         this.endFailed = counter("txmsg.end.failed", "end-transaction requests that could not be sent; the check-back settles them");
         this.purged = counter("txmsg.log.purged", "transaction-log rows deleted by the retention job");
         // Registered once: the send path only increments.
@@ -164,6 +173,28 @@ public final class TxMsgMetrics {
     /** Counts a check-back dropped for a full pool. */
     public void dropped() {
         dropped.increment();
+    }
+
+    /** Counts a check-back answered at once because its transaction still runs here. */
+    public void stillRunning() {
+        stillRunning.increment();
+    }
+
+    /** Publishes the check-back pool's busy threads and queue. */
+    public void checkBackPool(java.util.concurrent.ThreadPoolExecutor pool) {
+        Gauge.builder("txmsg.checkback.active", pool, java.util.concurrent.ThreadPoolExecutor::getActiveCount)
+            .description("check-back threads at work, waiting on a log row's lock included").tag("group", group).register(registry);
+        Gauge.builder("txmsg.checkback.queued", pool, p -> p.getQueue().size())
+            .description("check-backs waiting for a thread").tag("group", group).register(registry);
+    }
+
+    /** Publishes the in-doubt watcher's alarm: messages whose settlement keeps failing, and failed attempts. */
+    public void inDoubtWatcher(java.util.function.IntSupplier failing, java.util.function.LongSupplier failures) {
+        Gauge.builder("txmsg.in.doubt.failing", failing, f -> f.getAsInt())
+            .description("exhausted half messages whose settlement failed and has not succeeded since (an alarm while above 0)")
+            .tag("group", group).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("txmsg.in.doubt.settle.failures", failures, f -> f.getAsLong())
+            .description("failed attempts to settle exhausted half messages").tag("group", group).register(registry);
     }
 
     /** Counts an end-transaction that could not be sent. */

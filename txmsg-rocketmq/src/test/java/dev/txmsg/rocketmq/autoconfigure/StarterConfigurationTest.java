@@ -78,6 +78,9 @@ class StarterConfigurationTest {
             {"txmsg.check.pool-size=0", "txmsg.check.pool-size = 0", "at least 1"},
             {"txmsg.check.queue-capacity=-1", "txmsg.check.queue-capacity = -1", "at least 1"},
             {"txmsg.check.lock-wait=0s", "txmsg.check.lock-wait = PT0S", "positive duration"},
+            {"txmsg.check.clock-skew=-1s", "txmsg.check.clock-skew = PT-1S", "zero or more"},
+            {"txmsg.check.clock-skew=2d", "txmsg.check.clock-skew = PT48H", "less than txmsg.retention.period (PT24H)"},
+            {"txmsg.in-doubt.probe-interval=0s", "txmsg.in-doubt.probe-interval = PT0S", "positive duration"},
             {"txmsg.send.timeout=-1s", "txmsg.send.timeout = PT-1S", "positive duration"},
             {"txmsg.topics=bad topic", "txmsg.topics = bad topic", "RocketMQ topic names"},
             {"txmsg.retention.period=10m", "txmsg.retention.period = PT10M", "at least twice the broker's check window, PT15M12S"},
@@ -102,7 +105,7 @@ class StarterConfigurationTest {
     @Test
     void aRetentionBeyondACustomCheckWindowIsAccepted(EmbeddedRocketMQ mq) {
         app(mq).withPropertyValues("spring.application.name=shop", "txmsg.broker.check-interval=5s", "txmsg.broker.check-max=3",
-            "txmsg.retention.period=1m").run(context -> {
+            "txmsg.retention.period=1m", "txmsg.check.clock-skew=10s").run(context -> {
                 assertThat(context).hasNotFailed();
                 assertThat(context.getBean(dev.txmsg.rocketmq.log.LogRetention.class).retention()).isEqualTo(java.time.Duration.ofMinutes(1));
             });
@@ -137,6 +140,16 @@ class StarterConfigurationTest {
         app(mq).withBean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class, () -> registry)
             .withPropertyValues("spring.application.name=shop").run(context ->
                 assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).circuitBreaker()).isSameAs(mine));
+    }
+
+    @Test
+    void rocketMqsOwnSendRetriesStayOffWhateverTheRocketMqPropertiesSay(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "rocketmq.producer.retry-times-when-send-failed=5",
+            "rocketmq.producer.retry-times-when-send-async-failed=5").run(context -> {
+                var producer = context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).producer();
+                assertThat(producer.getRetryTimesWhenSendFailed()).as("sync retries").isZero();
+                assertThat(producer.getRetryTimesWhenSendAsyncFailed()).as("async retries").isZero();
+            });
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class FaultyDataSource implements DataSource {
     private final ThreadLocal<CommitFault> commitFault = new ThreadLocal<>();
     private volatile Thread heldThread;
     private volatile CountDownLatch hold;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> takenBy = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Thread, Connection> lastTaken = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     public FaultyDataSource(DataSource real) {
         this.real = real;
@@ -69,13 +71,26 @@ public final class FaultyDataSource implements DataSource {
         void release();
     }
 
+    /** The last connection {@code thread} took, or null. */
+    public Connection lastConnectionOf(Thread thread) {
+        return lastTaken.get(thread);
+    }
+
+    /** How many connections threads whose name starts with {@code prefix} took so far. */
+    public int connectionsTakenOnThreads(String prefix) {
+        return takenBy.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToInt(e -> e.getValue().get()).sum();
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        takenBy.computeIfAbsent(Thread.currentThread().getName(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         awaitHold();
         if (down) {
             throw new SQLTransientConnectionException("injected: database unreachable");
         }
-        return wrap(real.getConnection());
+        Connection c = wrap(real.getConnection());
+        lastTaken.put(Thread.currentThread(), c);
+        return c;
     }
 
     @Override

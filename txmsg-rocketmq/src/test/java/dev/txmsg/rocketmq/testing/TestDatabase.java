@@ -44,8 +44,11 @@ public abstract class TestDatabase implements AutoCloseable {
     /** Short name: h2 or mariadb. */
     public abstract String kind();
 
-    /** How many sessions wait for a row lock (on MariaDB) or run an insert into one of txmsg's tables (on H2) right now. */
-    public abstract long lockWaits() throws SQLException;
+    /**
+     * How many other transactions wait right now for a lock that {@code own}'s transaction holds:
+     * the wait of the test's own transaction, not of anything else on the server.
+     */
+    public abstract long waitsOn(Connection own) throws SQLException;
 
     /** Runs DDL or DML. */
     public void execute(String sql) {
@@ -111,11 +114,25 @@ public abstract class TestDatabase implements AutoCloseable {
             return "h2";
         }
 
-        /** H2 leaves BLOCKER_ID empty for row locks: an insert into txmsg's tables that is still executing is one that waits. */
+        /**
+         * H2 names the blocker of a row-lock wait (an update), but not of an insert that waits for
+         * an uncommitted row with the same key: in this test class's own in-memory database, while
+         * {@code own} holds uncommitted changes, another session still executing an insert into
+         * txmsg's tables is one that waits for it.
+         */
         @Override
-        public long lockWaits() {
-            return queryLong("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_STATE = 'RUNNING' "
-                + "AND EXECUTING_STATEMENT LIKE 'INSERT INTO txmsg_%'");
+        public long waitsOn(Connection own) throws SQLException {
+            long session;
+            try (Statement s = own.createStatement(); ResultSet rs = s.executeQuery("SELECT SESSION_ID()")) {
+                rs.next();
+                session = rs.getLong(1);
+            }
+            if (queryLong("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = " + session
+                + " AND CONTAINS_UNCOMMITTED") == 0) {
+                return 0;
+            }
+            return queryLong("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID <> " + session
+                + " AND (BLOCKER_ID = " + session + " OR (SESSION_STATE = 'RUNNING' AND EXECUTING_STATEMENT LIKE 'INSERT INTO txmsg_%'))");
         }
     }
 
@@ -146,9 +163,16 @@ public abstract class TestDatabase implements AutoCloseable {
             return "mariadb";
         }
 
+        /** InnoDB names the blocking transaction of every lock wait: count those blocked by {@code own}'s. */
         @Override
-        public long lockWaits() {
-            return queryLong("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+        public long waitsOn(Connection own) throws SQLException {
+            long thread;
+            try (Statement s = own.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+                rs.next();
+                thread = rs.getLong(1);
+            }
+            return queryLong("SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w "
+                + "JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id WHERE b.trx_mysql_thread_id = " + thread);
         }
 
         @Override
