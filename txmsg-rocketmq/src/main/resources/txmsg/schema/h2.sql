@@ -18,19 +18,20 @@ CREATE TABLE IF NOT EXISTS txmsg_tx_log_identity (
     created_at   TIMESTAMP(3) NOT NULL DEFAULT LOCALTIMESTAMP(3)
 );
 
--- Consumers: one row per (consumer group, message) applied; a duplicate finds the key.
+-- Consumers: one row per (consumer group, topic, message) applied; a duplicate finds the key
+-- (H2 compares strings exactly).
 CREATE TABLE IF NOT EXISTS txmsg_consume_log (
     consumer_group VARCHAR(128) NOT NULL,
     message_key    VARCHAR(128) NOT NULL,
     topic          VARCHAR(255) NOT NULL,
     consumed_at    TIMESTAMP(3) NOT NULL DEFAULT LOCALTIMESTAMP(3),
-    PRIMARY KEY (consumer_group, message_key)
+    PRIMARY KEY (consumer_group, topic, message_key)
 );
 
 CREATE INDEX IF NOT EXISTS idx_txmsg_consume_log_consumed_at ON txmsg_consume_log (consumed_at);
 
 -- Messages a handler failed to apply: RETRYING while attempts remain, then DEAD until an operator
--- replays or discards them.
+-- replays or discards them (or a later delivery of the same message applies it: APPLIED).
 CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
     id               BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
     consumer_group   VARCHAR(128)  NOT NULL,
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
     cause            CLOB          NOT NULL,
     status           VARCHAR(16)   NOT NULL,
     resolution       VARCHAR(1024) NULL,
-    CONSTRAINT uk_txmsg_dead_letter UNIQUE (consumer_group, message_key)
+    CONSTRAINT uk_txmsg_dead_letter UNIQUE (consumer_group, topic, message_key)
 );
 
 CREATE INDEX IF NOT EXISTS idx_txmsg_dead_letter_last_failure ON txmsg_dead_letter (last_failure_at);

@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS txmsg_tx_log (
     created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (tx_id),
     KEY idx_txmsg_tx_log_created_at (created_at)
-) ENGINE = InnoDB DEFAULT CHARSET = ascii;
+) ENGINE = InnoDB DEFAULT CHARSET = ascii COLLATE = ascii_bin;
 
 -- The identity of this log, carried by every message it writes (one row, id = 1).
 CREATE TABLE IF NOT EXISTS txmsg_tx_log_identity (
@@ -19,24 +19,25 @@ CREATE TABLE IF NOT EXISTS txmsg_tx_log_identity (
     PRIMARY KEY (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = ascii;
 
--- Consumers: one row per (consumer group, message) applied; a duplicate finds the key.
+-- Consumers: one row per (consumer group, topic, message) applied; a duplicate finds the key.
+-- Compared byte for byte (binary collations): 'A1' and 'a1' are two messages, 'grp' and 'GRP' two groups.
 CREATE TABLE IF NOT EXISTS txmsg_consume_log (
-    consumer_group VARCHAR(128) NOT NULL,
-    message_key    VARCHAR(128) NOT NULL,
-    topic          VARCHAR(255) NOT NULL,
+    consumer_group VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    message_key    VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    topic          VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     consumed_at    TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    PRIMARY KEY (consumer_group, message_key),
+    PRIMARY KEY (consumer_group, topic, message_key),
     KEY idx_txmsg_consume_log_consumed_at (consumed_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Messages a handler failed to apply: RETRYING while attempts remain, then DEAD until an operator
--- replays or discards them.
+-- replays or discards them (or a later delivery of the same message applies it: APPLIED).
 CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
     id               BIGINT        NOT NULL AUTO_INCREMENT,
-    consumer_group   VARCHAR(128)  NOT NULL,
-    message_key      VARCHAR(128)  NOT NULL,
+    consumer_group   VARCHAR(128)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    message_key      VARCHAR(128)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     message_id       VARCHAR(128)  NOT NULL,
-    topic            VARCHAR(255)  NOT NULL,
+    topic            VARCHAR(255)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     tag              VARCHAR(255)  NULL,
     message_keys     VARCHAR(1024) NULL,
     body             LONGBLOB      NOT NULL,
@@ -48,14 +49,14 @@ CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
     status           VARCHAR(16)   NOT NULL,
     resolution       VARCHAR(1024) NULL,
     PRIMARY KEY (id),
-    UNIQUE KEY uk_txmsg_dead_letter (consumer_group, message_key),
+    UNIQUE KEY uk_txmsg_dead_letter (consumer_group, topic, message_key),
     KEY idx_txmsg_dead_letter_last_failure (last_failure_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Half messages whose check-backs the broker exhausted (TRANS_CHECK_MAX_TIME_TOPIC), settled from
 -- the transaction log or left IN_DOUBT for an operator.
 CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
-    tx_id          VARCHAR(64)   NOT NULL,
+    tx_id          VARCHAR(64)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     producer_group VARCHAR(128)  NOT NULL,
     topic          VARCHAR(255)  NOT NULL,
     tag            VARCHAR(255)  NULL,

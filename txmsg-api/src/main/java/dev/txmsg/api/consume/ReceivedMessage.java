@@ -8,8 +8,11 @@ import java.util.Map;
 public interface ReceivedMessage {
 
     /**
-     * The key that de-duplicates this message within a consumer group: the transaction id for
-     * messages sent by txmsg, else the message's first key, else its message id.
+     * The key that de-duplicates this message within a consumer group and topic: its identity —
+     * the transaction id for a message sent by txmsg, else RocketMQ's unique message id (kept by a
+     * producer's retries and by redeliveries), else the broker's message id. Never a business key:
+     * two different messages may share one. Compared byte for byte ({@code A1} and {@code a1} are
+     * different keys).
      */
     String deduplicationKey();
 

@@ -36,6 +36,11 @@ public record DeadLetter(long id, String consumerGroup, String deduplicationKey,
         /** Replayed and applied (or found already applied). */
         REPLAYED,
         /** Discarded by an operator, with a reason. */
-        DISCARDED
+        DISCARDED,
+        /**
+         * A later delivery of the same message (a duplicate) applied it: nothing is left to do, and
+         * it can no longer be replayed.
+         */
+        APPLIED
     }
 }

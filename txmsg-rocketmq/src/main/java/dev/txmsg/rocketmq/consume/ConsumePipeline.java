@@ -38,7 +38,9 @@ final class ConsumePipeline {
         /** Failed; the broker delivers it again later. */
         RETRY,
         /** Failed for good; recorded as a dead letter and acknowledged. */
-        DEAD
+        DEAD,
+        /** A replayed dead letter was no longer waiting (discarded or replayed meanwhile): nothing ran. */
+        NOT_PENDING
     }
 
     private final LocalTransactions transactions;
@@ -65,7 +67,7 @@ final class ConsumePipeline {
 
     private void forgetFailure(String group, Received message) {
         try {
-            store.clearRetrying(group, message.deduplicationKey());
+            store.clearRetrying(group, message.topic(), message.deduplicationKey());
         } catch (SQLException | RuntimeException e) {
             LOG.warn("{} is applied, but its RETRYING failure record could not be removed ({})", message, e.toString());
         }
@@ -77,6 +79,21 @@ final class ConsumePipeline {
      * @return {@link Outcome#APPLIED}, {@link Outcome#DUPLICATE}, or the failure
      */
     Attempt apply(Subscription subscription, Received message) {
+        return apply(subscription, message, null);
+    }
+
+    /**
+     * Replays a dead letter: as {@link #apply(Subscription, Received)}, with the dead letter moved
+     * from DEAD to REPLAYED first, in the same transaction, so that a concurrent discard waits for
+     * the outcome instead of racing it.
+     *
+     * @return the outcome, the failure, or {@link Outcome#NOT_PENDING} if it was no longer DEAD
+     */
+    Attempt replay(Subscription subscription, Received message, long deadLetterId) {
+        return apply(subscription, message, deadLetterId);
+    }
+
+    private Attempt apply(Subscription subscription, Received message, Long deadLetterId) {
         String group = subscription.consumerGroup();
         LocalTransaction tx;
         try {
@@ -85,6 +102,10 @@ final class ConsumePipeline {
             return Attempt.failed(e);
         }
         try {
+            if (deadLetterId != null && !store.claimDeadLetterForReplay(tx.connection(), deadLetterId, "replayed: applied")) {
+                tx.rollback();
+                return new Attempt(Outcome.NOT_PENDING, null);
+            }
             if (!store.claim(tx.connection(), group, message.deduplicationKey(), message.topic())) {
                 tx.rollback();
                 LOG.debug("{} was applied by group {} before; acknowledged without running the handler", message, group);
@@ -92,7 +113,7 @@ final class ConsumePipeline {
             }
             subscription.handler().handle(message, new Context(group, tx.connection()));
             if (message.attempt() > 1) {
-                store.clearRetrying(tx.connection(), group, message.deduplicationKey());
+                store.clearRetrying(tx.connection(), group, message.topic(), message.deduplicationKey());
             }
         } catch (Throwable e) {
             tx.rollback();

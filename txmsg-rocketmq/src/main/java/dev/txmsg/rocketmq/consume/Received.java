@@ -44,14 +44,20 @@ final class Received implements ReceivedMessage {
         this.converter = converter;
     }
 
-    static Received of(MessageExt m, PayloadConverter converter) {
+    /**
+     * A delivered message, as the handler of {@code topic} (the subscription's topic, without a
+     * namespace) sees it. It is de-duplicated by its message identity: the transaction id for a
+     * message sent by txmsg, else RocketMQ's unique message id (kept by producer retries and
+     * redeliveries), else the broker's message id — never by a business key, which two different
+     * messages may share.
+     */
+    static Received of(MessageExt m, String topic, PayloadConverter converter) {
         Map<String, String> all = m.getProperties();
         String uniq = all.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
         boolean sentByTxmsg = all.containsKey(HalfMessages.LOG_IDENTITY_PROPERTY) && uniq != null;
         List<String> keys = m.getKeys() == null || m.getKeys().isBlank() ? List.of() : List.of(m.getKeys().trim().split(" +"));
         String messageId = uniq != null ? uniq : m.getMsgId();
-        String dedup = sentByTxmsg ? uniq : !keys.isEmpty() ? keys.get(0) : messageId;
-        return new Received(dedup, sentByTxmsg ? uniq : null, messageId, m.getTopic(), m.getTags(), keys, m.getBody(),
+        return new Received(messageId, sentByTxmsg ? uniq : null, messageId, topic, m.getTags(), keys, m.getBody(),
             userProperties(all), Instant.ofEpochMilli(m.getBornTimestamp()), m.getReconsumeTimes() + 1, converter);
     }
 

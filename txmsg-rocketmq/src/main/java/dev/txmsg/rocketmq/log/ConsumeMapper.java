@@ -11,9 +11,11 @@ interface ConsumeMapper {
 
     int claim(@Param("group") String group, @Param("key") String key, @Param("topic") String topic);
 
-    int isConsumed(@Param("group") String group, @Param("key") String key);
+    int isConsumed(@Param("group") String group, @Param("topic") String topic, @Param("key") String key);
 
     int purgeConsumed(@Param("ageSeconds") long ageSeconds, @Param("limit") int limit);
+
+    int markAppliedDeadLetters();
 
     long countConsumed();
 
@@ -21,7 +23,7 @@ interface ConsumeMapper {
 
     int updateFailure(@Param("d") DeadLetterRow row);
 
-    int deleteRetrying(@Param("group") String group, @Param("key") String key);
+    int deleteRetrying(@Param("group") String group, @Param("topic") String topic, @Param("key") String key);
 
     DeadLetterRow findDeadLetter(@Param("id") long id);
 

@@ -45,8 +45,26 @@ public final class ConsumerStore {
             this.mybatis = new MyBatisSupport(dataSource, dialect, variables, MAPPER);
             new SchemaInitializer(TableName.of(TableName.DEFAULT), dialect)
                 .initialize(c, initialization, TABLES.toArray(String[]::new));
+            requireCurrentKey(c);
         } catch (SQLException e) {
             throw new IllegalStateException("txmsg cannot open its consumer tables: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails start-up on a consume log created by txmsg 0.1, whose key would de-duplicate by the wrong columns. */
+    private void requireCurrentKey(Connection c) throws SQLException {
+        java.util.Set<String> key = new java.util.HashSet<>();
+        for (String table : List.of("txmsg_consume_log", "TXMSG_CONSUME_LOG")) {
+            try (java.sql.ResultSet rs = c.getMetaData().getPrimaryKeys(c.getCatalog(), c.getSchema(), table)) {
+                while (rs.next()) {
+                    key.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        if (!key.isEmpty() && !key.contains("topic")) {
+            throw new IllegalStateException("txmsg_consume_log still has the key of txmsg 0.1 " + key + "; txmsg 0.2 keys it by "
+                + "(consumer_group, topic, message_key). Stop the consumers and run classpath:" + dialect.upgradeResource()
+                + " (see the README, \"Upgrading from 0.1\").");
         }
     }
 
@@ -69,28 +87,80 @@ public final class ConsumerStore {
         }
     }
 
-    /** Whether the group applied the message (own transaction). */
-    public boolean isConsumed(String group, String key) throws SQLException {
-        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.isConsumed(group, key)) > 0;
+    /** Whether the group applied the message of {@code topic} with {@code key} (own transaction). */
+    public boolean isConsumed(String group, String topic, String key) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.isConsumed(group, topic, key)) > 0;
     }
 
     /** Removes a retrying failure record inside the handler's transaction, once a retry succeeds. */
-    public void clearRetrying(Connection connection, String group, String key) throws SQLException {
+    public void clearRetrying(Connection connection, String group, String topic, String key) throws SQLException {
         try (SqlSession session = mybatis.on(connection)) {
-            session.getMapper(ConsumeMapper.class).deleteRetrying(group, key);
+            session.getMapper(ConsumeMapper.class).deleteRetrying(group, topic, key);
         } catch (PersistenceException e) {
             throw MyBatisSupport.unwrap(e);
         }
     }
 
     /** Removes a retrying failure record in a transaction of its own (the message turned out applied). */
-    public void clearRetrying(String group, String key) throws SQLException {
-        mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.deleteRetrying(group, key));
+    public void clearRetrying(String group, String topic, String key) throws SQLException {
+        mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.deleteRetrying(group, topic, key));
     }
 
-    /** Purges consume-log rows older than {@code age}, up to {@code limit}. */
+    /**
+     * Purges consume-log rows older than {@code age}, up to {@code limit}. Purge through
+     * {@link #consumeLog()}, which marks applied dead letters first.
+     */
     public int purgeConsumed(Duration age, int limit) throws SQLException {
         return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.purgeConsumed(age.toSeconds(), limit));
+    }
+
+    /**
+     * The consume log as a retention job's target: each run first marks the dead letters a later
+     * delivery applied (see {@link #markAppliedDeadLetters()}), then purges.
+     */
+    public LogRetention.Target consumeLog() {
+        return new LogRetention.Target() {
+            @Override
+            public void beforeRun() throws SQLException {
+                markAppliedDeadLetters();
+            }
+
+            @Override
+            public int purge(Duration age, int limit) throws SQLException {
+                return purgeConsumed(age, limit);
+            }
+
+            @Override
+            public long size() throws SQLException {
+                return consumedRows();
+            }
+        };
+    }
+
+    /**
+     * Marks APPLIED every DEAD letter whose message a later delivery applied (its consume-log row
+     * exists): once that row is purged, nothing else would stop an operator's replay from applying
+     * it a second time.
+     *
+     * @return how many were marked
+     */
+    public int markAppliedDeadLetters() throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, ConsumeMapper::markAppliedDeadLetters);
+    }
+
+    /**
+     * Moves a DEAD letter to REPLAYED inside the replay's own transaction, before its handler runs:
+     * the row stays locked until that transaction ends, so a discard racing the replay waits for it
+     * and then finds it REPLAYED (or, if the replay failed, still DEAD).
+     *
+     * @return false if it was not DEAD (discarded or replayed meanwhile): the replay must not run
+     */
+    public boolean claimDeadLetterForReplay(Connection connection, long id, String resolution) throws SQLException {
+        try (SqlSession session = mybatis.on(connection)) {
+            return session.getMapper(ConsumeMapper.class).resolveDeadLetter(id, DeadLetter.Status.REPLAYED.name(), resolution) == 1;
+        } catch (PersistenceException e) {
+            throw MyBatisSupport.unwrap(e);
+        }
     }
 
     /** Rows in the consume log. */
@@ -176,6 +246,24 @@ public final class ConsumerStore {
     /** Moves an IN_DOUBT record to REPLAYED or DISCARDED; false if it was not IN_DOUBT. */
     public boolean resolveInDoubt(String txId, InDoubtTransaction.Status status, String resolution) throws SQLException {
         return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.resolveInDoubt(txId, status.name(), resolution)) == 1;
+    }
+
+    /**
+     * Replays an IN_DOUBT record: moves it to REPLAYED and runs {@code publish} in one transaction
+     * that holds the record's row lock throughout, so that a discard racing the replay waits for it
+     * and then finds it REPLAYED (or, if the publish failed, still IN_DOUBT).
+     *
+     * @return false if the record was not IN_DOUBT (nothing was published)
+     * @throws RuntimeException what {@code publish} threw; the record stays IN_DOUBT
+     */
+    public boolean replayInDoubt(String txId, String resolution, Runnable publish) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> {
+            if (m.resolveInDoubt(txId, InDoubtTransaction.Status.REPLAYED.name(), resolution) != 1) {
+                return false;
+            }
+            publish.run();
+            return true;
+        });
     }
 
     /** In-doubt transactions waiting for an operator. */

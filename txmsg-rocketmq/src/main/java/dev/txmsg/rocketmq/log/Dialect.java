@@ -40,6 +40,11 @@ enum Dialect {
         return schemaResource;
     }
 
+    /** The statements that upgrade txmsg 0.1's tables. */
+    String upgradeResource() {
+        return "txmsg/schema/upgrade/0.1-to-0.2-" + databaseId + ".sql";
+    }
+
     boolean isEmbedded() {
         return embedded;
     }

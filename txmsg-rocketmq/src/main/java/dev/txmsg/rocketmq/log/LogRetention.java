@@ -39,6 +39,10 @@ public final class LogRetention implements AutoCloseable {
 
     /** What a retention job purges. */
     public interface Target {
+        /** Runs once before each run's purges. */
+        default void beforeRun() throws SQLException {
+        }
+
         /** Deletes up to {@code limit} rows older than {@code age}; returns how many. */
         int purge(Duration age, int limit) throws SQLException;
 
@@ -144,6 +148,7 @@ public final class LogRetention implements AutoCloseable {
     public int runOnce() {
         int total = 0;
         try {
+            target.beforeRun();
             for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
                 int deleted = target.purge(retention, batchSize);
                 total += deleted;

@@ -105,13 +105,18 @@ public final class TxMsgOperations implements Operations {
             return new ReplayResult(transactionId, ReplayResult.Outcome.FAILED, "this process has no producer");
         }
         InDoubtTransaction t = found.get();
+        boolean replayed;
         try {
-            republisher.publish(t.transactionId(), t.topic(), t.tag(), t.keys(), t.body(), t.properties());
+            replayed = sql(() -> store.replayInDoubt(transactionId, "replayed by an operator: delivered",
+                () -> republisher.publish(t.transactionId(), t.topic(), t.tag(), t.keys(), t.body(), t.properties())));
         } catch (RuntimeException e) {
             LOG.info("replay of in-doubt transaction {} (topic {}) failed: {}", transactionId, t.topic(), e.toString());
             return new ReplayResult(transactionId, ReplayResult.Outcome.FAILED, e.toString());
         }
-        sql(() -> store.resolveInDoubt(transactionId, InDoubtTransaction.Status.REPLAYED, "replayed by an operator: delivered"));
+        if (!replayed) {
+            return new ReplayResult(transactionId, ReplayResult.Outcome.NOT_PENDING,
+                sql(() -> store.inDoubt(transactionId)).map(r -> "status " + r.status()).orElse("gone") + ": nothing was published");
+        }
         LOG.info("replayed in-doubt transaction {} (group {}, topic {}): delivered", transactionId, t.producerGroup(), t.topic());
         return new ReplayResult(transactionId, ReplayResult.Outcome.APPLIED, null);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendStatus;
@@ -98,7 +99,7 @@ abstract class ConsumerAcceptanceTest {
 
         await().atMost(PATIENCE).until(() -> consumed("duplicate") == 1 && consumed("applied") == 1);
         assertThat(effects(txId)).isEqualTo(1);
-        assertThat(consumers.store().isConsumed(group, txId)).isTrue();
+        assertThat(consumers.store().isConsumed(group, topic, txId)).isTrue();
     }
 
     @Test
@@ -152,7 +153,7 @@ abstract class ConsumerAcceptanceTest {
         MessageHandler slowFirst = (m, ctx) -> {
             if (first.getAndSet(false)) {
                 // Hold the consume-log row until the other instance's claim waits on it.
-                await().atMost(PATIENCE).until(() -> db.lockWaits() > 0);
+                await().atMost(PATIENCE).until(() -> db.waitsOn(ctx.connection()) > 0);
             }
             recordEffect("x").handle(m, ctx);
         };
@@ -248,16 +249,154 @@ abstract class ConsumerAcceptanceTest {
     }
 
     @Test
-    void messagesNotSentByTxmsgAreDeduplicatedByTheirKey() throws Exception {
+    void messagesNotSentByTxmsgThatShareABusinessKeyAreDifferentMessages() throws Exception {
         consumers(Subscription.of(group, topic, recordEffect("a")));
         String key = "order-" + UUID.randomUUID();
-        for (int i = 0; i < 2; i++) {
-            Message m = new Message(topic, "{}".getBytes(StandardCharsets.UTF_8));
-            m.setKeys(key); // a plain producer: new message id each time, same business key
-            producer.send(m);
+        String created = plain(key, "ORDER_CREATED");
+        String cancelled = plain(key, "ORDER_CANCELLED"); // same order, another event
+
+        await().atMost(PATIENCE).until(() -> consumed("applied") == 2);
+        assertThat(effects(created)).isEqualTo(1);
+        assertThat(effects(cancelled)).isEqualTo(1);
+        assertThat(consumed("duplicate")).isZero();
+    }
+
+    @Test
+    void aMessageNotSentByTxmsgDeliveredTwiceIsAppliedOnceByItsMessageId() throws Exception {
+        consumers(Subscription.of(group, topic, recordEffect("a")));
+        Message m = new Message(topic, "ORDER_CREATED", "{}".getBytes(StandardCharsets.UTF_8));
+        m.setKeys("order-" + UUID.randomUUID());
+        producer.send(m, new MessageQueue(topic, mq.brokerName(), 0));
+        String id = m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+        producer.send(m, new MessageQueue(topic, mq.brokerName(), 1)); // the same message again (a producer's retry)
+
+        await().atMost(PATIENCE).until(() -> consumed("duplicate") == 1 && consumed("applied") == 1);
+        assertThat(effects(id)).isEqualTo(1);
+    }
+
+    @Test
+    void keysThatDifferOnlyInCaseAreDifferentMessages() throws Exception {
+        consumers(Subscription.of(group, topic, recordEffect("a")));
+        String lower = "k-" + UUID.randomUUID().toString().substring(0, 8) + "-a";
+        String upper = lower.substring(0, lower.length() - 1) + "A";
+        send(lower, 0);
+        send(upper, 1);
+
+        await().atMost(PATIENCE).until(() -> consumed("applied") + consumed("duplicate") == 2);
+        assertThat(consumed("applied")).as("compared byte for byte").isEqualTo(2);
+    }
+
+    @Test
+    void consumerGroupsThatDifferOnlyInCaseApplyTheMessageEach() throws Exception {
+        String other = group.toUpperCase(java.util.Locale.ROOT);
+        consumers(Subscription.of(group, topic, recordEffect("lower")));
+        consumers(Subscription.of(other, topic, recordEffect("upper")));
+
+        String txId = newTxId();
+        send(txId, 0);
+
+        await().atMost(PATIENCE).until(() -> db.queryLong("SELECT COUNT(*) FROM effects WHERE message_key = '" + txId + "'") == 2);
+        assertThat(store.isConsumed(group, topic, txId)).isTrue();
+        assertThat(store.isConsumed(other, topic, txId)).isTrue();
+    }
+
+    @Test
+    void aDeadLetterThatALaterDeliveryAppliedIsNeverReplayedAgain() throws Exception {
+        AtomicBoolean fixed = new AtomicBoolean(false);
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, (m, ctx) -> {
+            if (!fixed.get()) {
+                throw new NonRetryableException("cannot apply yet");
+            }
+            recordEffect("a").handle(m, ctx);
+        }));
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, null);
+        String txId = newTxId();
+        send(txId, 0);
+        await().atMost(PATIENCE).until(() -> deadLetter(txId) != null && deadLetter(txId).status() == DeadLetter.Status.DEAD);
+
+        fixed.set(true);
+        send(txId, 1); // the broker delivers the same message again (a re-check after a lost end, say)
+        await().atMost(PATIENCE).until(() -> effects(txId) == 1);
+        // Days later the consume log's retention purges the row that proves it was applied.
+        var consumeLog = store.consumeLog();
+        consumeLog.beforeRun();
+        consumeLog.purge(Duration.ZERO, 1000);
+        assertThat(store.isConsumed(group, topic, txId)).isFalse();
+
+        assertThat(deadLetter(txId).status()).isEqualTo(DeadLetter.Status.APPLIED);
+        assertThat(ops.replayDeadLetter(deadLetter(txId).id()).outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
+        assertThat(effects(txId)).as("applied once, never again").isEqualTo(1);
+    }
+
+    @Test
+    void aReplayRacingADiscardReportsWhatReallyHappened() throws Exception {
+        AtomicBoolean fixed = new AtomicBoolean(false);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<java.sql.Connection> replayConnection = new AtomicReference<>();
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, (m, ctx) -> {
+            if (!fixed.get()) {
+                throw new NonRetryableException("poison");
+            }
+            replayConnection.set(ctx.connection());
+            release.await();
+            recordEffect("a").handle(m, ctx);
+        }));
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, null);
+        String txId = newTxId();
+        send(txId, 0);
+        await().atMost(PATIENCE).until(() -> deadLetter(txId) != null && deadLetter(txId).status() == DeadLetter.Status.DEAD);
+        long id = deadLetter(txId).id();
+        fixed.set(true);
+
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var replay = two.submit(() -> ops.replayDeadLetter(id));
+            await().atMost(PATIENCE).until(() -> replayConnection.get() != null);
+            var discard = two.submit(() -> ops.discardDeadLetter(id, "given up on it"));
+            // The discard waits for the replay's own transaction, which holds the dead letter.
+            await().atMost(PATIENCE).until(() -> db.waitsOn(replayConnection.get()) > 0);
+            release.countDown();
+
+            assertThat(replay.get().outcome()).isEqualTo(ReplayResult.Outcome.APPLIED);
+            assertThat(discard.get()).as("nothing left to discard").isFalse();
+            assertThat(deadLetter(txId).status()).isEqualTo(DeadLetter.Status.REPLAYED);
+            assertThat(effects(txId)).isEqualTo(1);
+        } finally {
+            release.countDown();
+            two.shutdownNow();
         }
-        await().atMost(PATIENCE).until(() -> consumed("duplicate") == 1);
-        assertThat(effects(key)).isEqualTo(1);
+    }
+
+    @Test
+    void aReplayAfterADiscardAppliesNothing() throws Exception {
+        AtomicBoolean fixed = new AtomicBoolean(false);
+        RocketMqConsumers consumers = consumers(Subscription.of(group, topic, (m, ctx) -> {
+            if (!fixed.get()) {
+                throw new NonRetryableException("poison");
+            }
+            recordEffect("a").handle(m, ctx);
+        }));
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, null);
+        String txId = newTxId();
+        send(txId, 0);
+        await().atMost(PATIENCE).until(() -> deadLetter(txId) != null && deadLetter(txId).status() == DeadLetter.Status.DEAD);
+        long id = deadLetter(txId).id();
+        fixed.set(true);
+
+        assertThat(ops.discardDeadLetter(id, "refunded by hand")).isTrue();
+        ReplayResult replay = ops.replayDeadLetter(id);
+
+        assertThat(replay.outcome()).isEqualTo(ReplayResult.Outcome.NOT_PENDING);
+        assertThat(replay.detail()).contains("DISCARDED");
+        assertThat(effects(txId)).isZero();
+    }
+
+    /** Sends a plain message (not by txmsg) with a business key and a tag; returns its message id. */
+    private String plain(String key, String tag) throws Exception {
+        Message m = new Message(topic, tag, "{}".getBytes(StandardCharsets.UTF_8));
+        m.setKeys(key);
+        producer.send(m);
+        return m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
     }
 
     // ---- helpers

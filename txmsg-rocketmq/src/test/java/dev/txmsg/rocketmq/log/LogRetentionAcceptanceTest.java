@@ -86,22 +86,12 @@ abstract class LogRetentionAcceptanceTest {
         db.execute("INSERT INTO txmsg_consume_log (consumer_group, message_key, topic) VALUES ('g', 'young', 'T')");
         java.util.concurrent.atomic.AtomicInteger purged = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
-        LogRetention retention = new LogRetention("consume-log", new LogRetention.Target() {
-            @Override
-            public int purge(Duration age, int limit) throws java.sql.SQLException {
-                return store.purgeConsumed(age, limit);
-            }
-
-            @Override
-            public long size() throws java.sql.SQLException {
-                return store.consumedRows();
-            }
-        }, Duration.ofDays(7), WINDOW, Duration.ofMinutes(1), 10, purged::addAndGet, rows::set);
+        LogRetention retention = new LogRetention("consume-log", store.consumeLog(), Duration.ofDays(7), WINDOW, Duration.ofMinutes(1), 10, purged::addAndGet, rows::set);
 
         assertThat(retention.runOnce()).isEqualTo(25);
         assertThat(rows.get()).isEqualTo(1);
-        assertThat(store.isConsumed("g", "young")).isTrue();
-        assertThat(store.isConsumed("g", "old-0")).isFalse();
+        assertThat(store.isConsumed("g", "T", "young")).isTrue();
+        assertThat(store.isConsumed("g", "T", "old-0")).isFalse();
     }
 
     @Test
@@ -115,30 +105,5 @@ abstract class LogRetentionAcceptanceTest {
     private void insert(String txId, String state, String createdAt) {
         db.execute("INSERT INTO txmsg_tx_log (tx_id, state, topic, created_at) VALUES ('" + txId + "', '" + state
             + "', 'T', " + createdAt + ")");
-    }
-
-    static class H2 extends LogRetentionAcceptanceTest {
-        @Override
-        TestDatabase createDatabase() {
-            return TestDatabase.h2();
-        }
-
-        @Override
-        String daysAgo(int days) {
-            return "DATEADD(DAY, -" + days + ", LOCALTIMESTAMP(3))";
-        }
-    }
-
-    @dev.txmsg.rocketmq.testing.EnabledIfMariaDb
-    static class MariaDb extends LogRetentionAcceptanceTest {
-        @Override
-        TestDatabase createDatabase() {
-            return TestDatabase.mariaDb();
-        }
-
-        @Override
-        String daysAgo(int days) {
-            return "CURRENT_TIMESTAMP(3) - INTERVAL " + days + " DAY";
-        }
     }
 }

@@ -1,0 +1,16 @@
+package dev.txmsg.rocketmq.log;
+
+import dev.txmsg.rocketmq.testing.TestDatabase;
+
+class H2SchemaUpgradeTest extends SchemaUpgradeAcceptanceTest {
+
+    @Override
+    TestDatabase createDatabase() {
+        return TestDatabase.h2();
+    }
+
+    @Override
+    String dialect() {
+        return "h2";
+    }
+}

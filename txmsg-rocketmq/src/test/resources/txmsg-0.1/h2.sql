@@ -1,0 +1,72 @@
+-- The schema of txmsg 0.1, kept to test the upgrade to 0.2.
+-- txmsg transaction log, H2 2.x.
+-- One row per transactional message; the primary key on tx_id is what fences check-backs.
+-- With txmsg.table set to another name, replace txmsg_tx_log everywhere below.
+-- The consumer tables (txmsg_consume_log, txmsg_dead_letter, txmsg_in_doubt) follow the log tables.
+CREATE TABLE IF NOT EXISTS txmsg_tx_log (
+    tx_id      VARCHAR(64)  NOT NULL PRIMARY KEY,
+    state      VARCHAR(16)  NOT NULL,
+    topic      VARCHAR(255) NOT NULL,
+    created_at TIMESTAMP(3) NOT NULL DEFAULT LOCALTIMESTAMP(3)
+);
+
+CREATE INDEX IF NOT EXISTS idx_txmsg_tx_log_created_at ON txmsg_tx_log (created_at);
+
+-- The identity of this log, carried by every message it writes (one row, id = 1).
+CREATE TABLE IF NOT EXISTS txmsg_tx_log_identity (
+    id           INT          NOT NULL PRIMARY KEY,
+    log_identity VARCHAR(64)  NOT NULL,
+    created_at   TIMESTAMP(3) NOT NULL DEFAULT LOCALTIMESTAMP(3)
+);
+
+-- Consumers: one row per (consumer group, message) applied; a duplicate finds the key.
+CREATE TABLE IF NOT EXISTS txmsg_consume_log (
+    consumer_group VARCHAR(128) NOT NULL,
+    message_key    VARCHAR(128) NOT NULL,
+    topic          VARCHAR(255) NOT NULL,
+    consumed_at    TIMESTAMP(3) NOT NULL DEFAULT LOCALTIMESTAMP(3),
+    PRIMARY KEY (consumer_group, message_key)
+);
+
+CREATE INDEX IF NOT EXISTS idx_txmsg_consume_log_consumed_at ON txmsg_consume_log (consumed_at);
+
+-- Messages a handler failed to apply: RETRYING while attempts remain, then DEAD until an operator
+-- replays or discards them.
+CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
+    id               BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    consumer_group   VARCHAR(128)  NOT NULL,
+    message_key      VARCHAR(128)  NOT NULL,
+    message_id       VARCHAR(128)  NOT NULL,
+    topic            VARCHAR(255)  NOT NULL,
+    tag              VARCHAR(255)  NULL,
+    message_keys     VARCHAR(1024) NULL,
+    body             VARBINARY     NOT NULL,
+    properties       CLOB          NOT NULL,
+    attempts         INT           NOT NULL,
+    first_failure_at TIMESTAMP(3)  NOT NULL DEFAULT LOCALTIMESTAMP(3),
+    last_failure_at  TIMESTAMP(3)  NOT NULL DEFAULT LOCALTIMESTAMP(3),
+    cause            CLOB          NOT NULL,
+    status           VARCHAR(16)   NOT NULL,
+    resolution       VARCHAR(1024) NULL,
+    CONSTRAINT uk_txmsg_dead_letter UNIQUE (consumer_group, message_key)
+);
+
+CREATE INDEX IF NOT EXISTS idx_txmsg_dead_letter_last_failure ON txmsg_dead_letter (last_failure_at);
+
+-- Half messages whose check-backs the broker exhausted (TRANS_CHECK_MAX_TIME_TOPIC), settled from
+-- the transaction log or left IN_DOUBT for an operator.
+CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
+    tx_id          VARCHAR(64)   NOT NULL PRIMARY KEY,
+    producer_group VARCHAR(128)  NOT NULL,
+    topic          VARCHAR(255)  NOT NULL,
+    tag            VARCHAR(255)  NULL,
+    message_keys   VARCHAR(1024) NULL,
+    body           VARBINARY     NOT NULL,
+    properties     CLOB          NOT NULL,
+    born_at        TIMESTAMP(3)  NOT NULL,
+    recorded_at    TIMESTAMP(3)  NOT NULL DEFAULT LOCALTIMESTAMP(3),
+    status         VARCHAR(16)   NOT NULL,
+    resolution     VARCHAR(1024) NULL
+);
+
+CREATE INDEX IF NOT EXISTS idx_txmsg_in_doubt_recorded_at ON txmsg_in_doubt (recorded_at);

@@ -1,0 +1,72 @@
+-- The schema of txmsg 0.1, kept to test the upgrade to 0.2.
+-- txmsg transaction log, MySQL 8 and MariaDB 10.6+ (InnoDB).
+-- One row per transactional message; the primary key on tx_id is what fences check-backs.
+-- With txmsg.table set to another name, replace txmsg_tx_log everywhere below.
+-- The consumer tables (txmsg_consume_log, txmsg_dead_letter, txmsg_in_doubt) follow the log tables.
+CREATE TABLE IF NOT EXISTS txmsg_tx_log (
+    tx_id      VARCHAR(64)  NOT NULL,
+    state      VARCHAR(16)  NOT NULL,
+    topic      VARCHAR(255) NOT NULL,
+    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (tx_id),
+    KEY idx_txmsg_tx_log_created_at (created_at)
+) ENGINE = InnoDB DEFAULT CHARSET = ascii;
+
+-- The identity of this log, carried by every message it writes (one row, id = 1).
+CREATE TABLE IF NOT EXISTS txmsg_tx_log_identity (
+    id           INT          NOT NULL,
+    log_identity VARCHAR(64)  NOT NULL,
+    created_at   TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (id)
+) ENGINE = InnoDB DEFAULT CHARSET = ascii;
+
+-- Consumers: one row per (consumer group, message) applied; a duplicate finds the key.
+CREATE TABLE IF NOT EXISTS txmsg_consume_log (
+    consumer_group VARCHAR(128) NOT NULL,
+    message_key    VARCHAR(128) NOT NULL,
+    topic          VARCHAR(255) NOT NULL,
+    consumed_at    TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (consumer_group, message_key),
+    KEY idx_txmsg_consume_log_consumed_at (consumed_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Messages a handler failed to apply: RETRYING while attempts remain, then DEAD until an operator
+-- replays or discards them.
+CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
+    id               BIGINT        NOT NULL AUTO_INCREMENT,
+    consumer_group   VARCHAR(128)  NOT NULL,
+    message_key      VARCHAR(128)  NOT NULL,
+    message_id       VARCHAR(128)  NOT NULL,
+    topic            VARCHAR(255)  NOT NULL,
+    tag              VARCHAR(255)  NULL,
+    message_keys     VARCHAR(1024) NULL,
+    body             LONGBLOB      NOT NULL,
+    properties       TEXT          NOT NULL,
+    attempts         INT           NOT NULL,
+    first_failure_at TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    last_failure_at  TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    cause            TEXT          NOT NULL,
+    status           VARCHAR(16)   NOT NULL,
+    resolution       VARCHAR(1024) NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY uk_txmsg_dead_letter (consumer_group, message_key),
+    KEY idx_txmsg_dead_letter_last_failure (last_failure_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Half messages whose check-backs the broker exhausted (TRANS_CHECK_MAX_TIME_TOPIC), settled from
+-- the transaction log or left IN_DOUBT for an operator.
+CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
+    tx_id          VARCHAR(64)   NOT NULL,
+    producer_group VARCHAR(128)  NOT NULL,
+    topic          VARCHAR(255)  NOT NULL,
+    tag            VARCHAR(255)  NULL,
+    message_keys   VARCHAR(1024) NULL,
+    body           LONGBLOB      NOT NULL,
+    properties     TEXT          NOT NULL,
+    born_at        TIMESTAMP(3)  NOT NULL,
+    recorded_at    TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    status         VARCHAR(16)   NOT NULL,
+    resolution     VARCHAR(1024) NULL,
+    PRIMARY KEY (tx_id),
+    KEY idx_txmsg_in_doubt_recorded_at (recorded_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
