@@ -16,5 +16,7 @@ public enum Fault {
     /** F5: the database connection of a check-back killed ({@code KILL <id>}) while the check-back uses it (with a probability). */
     KILL_CHECK_BACK_CONNECTIONS,
     /** F8: killed right after a COMMIT whose transaction ran the marker SQL (a consumer, before its acknowledgement). */
-    KILL_AFTER_COMMIT
+    KILL_AFTER_COMMIT,
+    /** F11: the database unreachable for the application (new connections fail) until disarmed. */
+    DATABASE_UNREACHABLE
 }

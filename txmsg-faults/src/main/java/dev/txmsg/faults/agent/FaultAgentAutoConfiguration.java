@@ -40,6 +40,12 @@ public class FaultAgentAutoConfiguration {
     }
 
     @Bean
+    NestedRollbacks txmsgFaultNestedRollbacks(dev.txmsg.api.TransactionalSender sender, javax.sql.DataSource dataSource,
+                                              org.springframework.transaction.PlatformTransactionManager transactionManager) {
+        return new NestedRollbacks(sender, new org.springframework.jdbc.core.JdbcTemplate(dataSource), transactionManager);
+    }
+
+    @Bean
     SmartInitializingSingleton txmsgFaultHooks(ObjectProvider<RocketMqTransactionalSender> sender, Faults faults) {
         return () -> sender.ifAvailable(s -> FaultHooks.install(s.producer(), faults));
     }

@@ -10,15 +10,30 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Arms and disarms faults over HTTP: {@code POST /txmsg-faults/arm}, {@code POST /txmsg-faults/disarm}, {@code GET /txmsg-faults}. */
+/**
+ * Arms and disarms faults over HTTP: {@code POST /txmsg-faults/arm}, {@code POST /txmsg-faults/disarm},
+ * {@code GET /txmsg-faults}; and {@code POST /txmsg-faults/nested-rollbacks?accountId=&count=} (F10).
+ */
 @RestController
 @RequestMapping("/txmsg-faults")
 class FaultController {
 
     private final Faults faults;
+    private final org.springframework.beans.factory.ObjectProvider<NestedRollbacks> nestedRollbacks;
+    private final org.springframework.beans.factory.ObjectProvider<dev.txmsg.rocketmq.consume.InDoubtWatcher> watcher;
 
-    FaultController(Faults faults) {
+    FaultController(Faults faults, org.springframework.beans.factory.ObjectProvider<NestedRollbacks> nestedRollbacks,
+                    org.springframework.beans.factory.ObjectProvider<dev.txmsg.rocketmq.consume.InDoubtWatcher> watcher) {
         this.faults = faults;
+        this.nestedRollbacks = nestedRollbacks;
+        this.watcher = watcher;
+    }
+
+    /** F10: places orders in nested scopes that are rolled back while their transaction commits. */
+    @PostMapping("/nested-rollbacks")
+    Map<String, Object> nestedRollbacks(@org.springframework.web.bind.annotation.RequestParam String accountId,
+                                        @org.springframework.web.bind.annotation.RequestParam int count) {
+        return Map.of("rolledBack", nestedRollbacks.getObject().run(accountId, count));
     }
 
     @PostMapping("/arm")
@@ -38,6 +53,8 @@ class FaultController {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("armed", faults.armed());
         s.put("injected", faults.injected());
+        dev.txmsg.rocketmq.consume.InDoubtWatcher w = watcher.getIfAvailable();
+        s.put("inDoubtSettleFailures", w == null ? 0 : w.failures());
         return s;
     }
 }

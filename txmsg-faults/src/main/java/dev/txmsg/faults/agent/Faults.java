@@ -68,6 +68,15 @@ public final class Faults {
             && sql.toLowerCase(Locale.ROOT).contains(a.marker().toLowerCase(Locale.ROOT));
     }
 
+    /** Whether {@code fault} is armed (for faults that hold while armed), counting the injection. */
+    boolean holds(Fault fault) {
+        if (!armed.containsKey(fault)) {
+            return false;
+        }
+        injected.get(fault).incrementAndGet();
+        return true;
+    }
+
     /** Counts an occurrence of {@code fault}'s point and kills the JVM at the armed one. */
     void occurrence(Fault fault) {
         Armed a = armed.get(fault);

@@ -16,8 +16,9 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * The application's DataSource, with connections that watch for the armed fault: a commit of a
- * transaction that ran the marker SQL (kill before or after it), and check-back threads whose
- * connection another connection kills with {@code KILL <id>} while they use it.
+ * transaction that ran the marker SQL (kill before or after it), check-back threads whose
+ * connection another connection kills with {@code KILL <id>} while they use it, and no connection
+ * at all while the database is armed unreachable.
  */
 final class FaultyDataSource extends DelegatingDataSource {
 
@@ -30,12 +31,20 @@ final class FaultyDataSource extends DelegatingDataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        unreachable();
         return watch(super.getConnection());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
+        unreachable();
         return watch(super.getConnection(username, password));
+    }
+
+    private void unreachable() throws SQLException {
+        if (faults.holds(Fault.DATABASE_UNREACHABLE)) {
+            throw new java.sql.SQLTransientConnectionException("txmsg-faults: the database is unreachable");
+        }
     }
 
     private Connection watch(Connection real) throws SQLException {

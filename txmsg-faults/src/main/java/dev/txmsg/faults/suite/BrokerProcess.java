@@ -21,7 +21,10 @@ final class BrokerProcess implements AutoCloseable {
     static final String TRANSACTION_TIMEOUT = "3s";
     static final String CHECK_INTERVAL = "1s";
     static final int CHECK_MAX = 15;
+    /** How long the broker asks before it gives a half message up: the timeout and every check. */
+    static final Duration CHECK_WINDOW = Duration.ofSeconds(3 + CHECK_MAX);
 
+    private final String topics;
     private final Path jar;
     private final Path store;
     private final Path log;
@@ -29,7 +32,9 @@ final class BrokerProcess implements AutoCloseable {
     private final int brokerPort = ServiceProcess.freePort();
     private Process process;
 
-    BrokerProcess(Path root, Path work) {
+    BrokerProcess(Path root, Path work, String namespace) {
+        this.topics = namespace == null ? "ORDER_EVENTS,ACCOUNT_EVENTS"
+            : namespace + "%ORDER_EVENTS," + namespace + "%ACCOUNT_EVENTS";
         this.jar = find(root.resolve("txmsg-test").resolve("target"));
         this.store = work.resolve("broker-store");
         this.log = work.resolve("broker.log");
@@ -46,7 +51,7 @@ final class BrokerProcess implements AutoCloseable {
             process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar",
                 jar.toString(), "--port", Integer.toString(nameServerPort), "--broker-port", Integer.toString(brokerPort),
                 "--store", store.toString(), "--transaction-timeout", TRANSACTION_TIMEOUT, "--check-interval", CHECK_INTERVAL,
-                "--check-max", Integer.toString(CHECK_MAX), "--topics", "ORDER_EVENTS,ACCOUNT_EVENTS"))
+                "--check-max", Integer.toString(CHECK_MAX), "--topics", topics))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {

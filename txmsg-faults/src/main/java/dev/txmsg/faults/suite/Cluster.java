@@ -34,12 +34,14 @@ final class Cluster implements AutoCloseable {
     final OrderClient client;
     private final Map<ServiceProcess, AtomicInteger> deaths = new ConcurrentHashMap<>();
     private final Thread watchdog;
+    private final String namespace;
     private volatile boolean closing;
 
-    Cluster(Path root, Path work, String suffix) throws SQLException {
+    Cluster(Path root, Path work, String suffix, String namespace) throws SQLException {
         this.db = new Databases(suffix);
         db.create();
-        this.broker = new BrokerProcess(root, work);
+        this.namespace = namespace;
+        this.broker = new BrokerProcess(root, work, namespace);
         broker.start();
         Path agent = agentJar(root);
         this.account = service("account-service", SampleJars.account(root), db.account, work, agent);
@@ -57,7 +59,7 @@ final class Cluster implements AutoCloseable {
     }
 
     private ServiceProcess service(String name, Path jar, String database, Path work, Path agent) {
-        return new ServiceProcess(name, jar, ServiceProcess.freePort(), Map.of(
+        Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of(
             "spring.datasource.url", Databases.url(database),
             "spring.datasource.username", dev.txmsg.demo.MariaDb.user(),
             "spring.datasource.password", dev.txmsg.demo.MariaDb.password(),
@@ -66,7 +68,36 @@ final class Cluster implements AutoCloseable {
             "txmsg.consumer.start-from", "first",
             "txmsg.broker.transaction-timeout", BrokerProcess.TRANSACTION_TIMEOUT,
             "txmsg.broker.check-interval", BrokerProcess.CHECK_INTERVAL,
-            "logging.level.root", "WARN"), List.of(), work.resolve(name + ".log"), agent);
+            "txmsg.in-doubt.probe-interval", "1s",
+            "logging.level.root", "WARN"));
+        if (namespace != null) {
+            properties.put("rocketmq.producer.namespace", namespace);
+            properties.put("rocketmq.consumer.namespace", namespace);
+        }
+        return new ServiceProcess(name, jar, ServiceProcess.freePort(), properties, List.of(), work.resolve(name + ".log"), agent);
+    }
+
+    /** F10: has the order service place {@code count} orders in nested scopes it rolls back; returns how many it did. */
+    int nestedRollbacks(int count) {
+        String account = "phantom-account";
+        Http.Response r = Http.post(order.baseUrl() + "/txmsg-faults/nested-rollbacks?accountId=" + account + "&count=" + count, "{}", null);
+        if (r.status() != 200) {
+            throw new IllegalStateException("nested rollbacks in the order service answered " + r.status() + ": " + r.body());
+        }
+        try {
+            return JSON.readTree(r.body()).get("rolledBack").asInt();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many times {@code service}'s in-doubt watcher failed to settle a message since it started. */
+    long inDoubtSettleFailures(ServiceProcess service) {
+        try {
+            return JSON.readTree(Http.get(service.baseUrl() + "/txmsg-faults").body()).get("inDoubtSettleFailures").asLong();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void watch() {

@@ -106,6 +106,43 @@ enum FaultCase {
         boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
             return during > 0;
         }
+    },
+    F10("orders placed in a nested scope (PROPAGATION_NESTED) that the order service rolls back while its transaction commits, under load") {
+        @Override
+        int during(Cluster c, Random rnd) {
+            return c.nestedRollbacks(5);
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            return during > 0;
+        }
+    },
+    F11("the order service's database unreachable for longer than the broker's whole check window (ends lost), so that half "
+        + "messages are parked in TRANS_CHECK_MAX_TIME_TOPIC and the in-doubt watcher's first settle fails") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.LOSE_ENDS, null, 0, 1.0)));
+        }
+
+        @Override
+        int during(Cluster c, Random rnd) {
+            c.arm(c.order, List.of(new Armed(Fault.LOSE_ENDS, null, 0, 1.0), new Armed(Fault.DATABASE_UNREACHABLE, null, 0, 0)));
+            // The broker checks after 3 s, then every second, 15 times: give up and park well within the outage.
+            ServiceProcess.sleepQuietly(BrokerProcess.CHECK_WINDOW.plusSeconds(12));
+            c.arm(c.order, List.of());
+            return 1;
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            try {
+                return during > 0 && c.inDoubtSettleFailures(c.order) > 0
+                    && c.db.count(c.db.order, "SELECT COUNT(*) FROM txmsg_in_doubt WHERE status = 'DELIVERED'") > 0;
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the order service's in-doubt records", e);
+            }
+        }
     };
 
     final String description;

@@ -26,12 +26,12 @@ import dev.txmsg.demo.SampleJars;
 /**
  * Crashes every step of the protocol, many times, and checks that nothing is lost, phantom or
  * applied twice. Runs the sample services as child JVMs on MariaDB with the standalone broker
- * (also a child JVM), places orders through their REST API and injects F1 to F9
+ * (also a child JVM), places orders through their REST API and injects F1 to F11
  * ({@link FaultCase}); after each iteration it reads both databases ({@link Invariants}).
  *
  * <pre>
  * java -jar txmsg-faults/target/txmsg-faults-0.1.0-SNAPSHOT-all.jar [--iterations 20] [--orders 20]
- *      [--faults F1,F2,...] [--seed N] [--out target/faults]
+ *      [--faults F1,F2,...] [--seed N] [--out target/faults] [--namespace NS]
  * </pre>
  * Writes {@code report.md} to the output directory; keeps the databases and the logs of a run that
  * found an inconsistency. Exits 1 if it found one.
@@ -44,13 +44,14 @@ public final class FaultSuite {
     }
 
     /** The settings of a run. */
-    record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out) {
+    record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace) {
         static Settings parse(String[] args) {
             int iterations = 20;
             int orders = 20;
             List<FaultCase> faults = Arrays.asList(FaultCase.values());
             long seed = System.nanoTime();
             Path out = Path.of("target", "faults");
+            String namespace = null;
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 if (i + 1 >= args.length) {
@@ -64,16 +65,22 @@ public final class FaultSuite {
                         try {
                             return FaultCase.valueOf(f);
                         } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException("--faults: unknown fault " + f + "; use F1 to F9");
+                            throw new IllegalArgumentException("--faults: unknown fault " + f + "; use F1 to F" + FaultCase.values().length);
                         }
                     }).toList();
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--out" -> out = Path.of(value);
+                    case "--namespace" -> {
+                        if (!value.matches("[a-zA-Z0-9_-]{1,64}")) {
+                            throw new IllegalArgumentException("--namespace needs 1 to 64 letters, digits, '-' or '_', was " + value);
+                        }
+                        namespace = value;
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + option
-                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR");
+                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS");
                 }
             }
-            return new Settings(iterations, orders, faults, seed, out);
+            return new Settings(iterations, orders, faults, seed, out, namespace);
         }
 
         private static int positive(String option, String value) {
@@ -118,10 +125,11 @@ public final class FaultSuite {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         Random rnd = new Random(s.seed());
         Instant started = Instant.now();
-        say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work);
+        say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work
+            + (s.namespace() == null ? "" : ", RocketMQ namespace " + s.namespace()));
         List<Row> rows = new ArrayList<>();
         boolean clean;
-        try (Cluster cluster = new Cluster(root, work, suffix)) {
+        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace())) {
             for (FaultCase fault : s.faults()) {
                 int fired = 0;
                 List<String> inconsistencies = new ArrayList<>();

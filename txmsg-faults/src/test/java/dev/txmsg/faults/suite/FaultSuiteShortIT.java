@@ -24,7 +24,7 @@ class FaultSuiteShortIT {
     void everyFaultFiresAndLeavesBothDatabasesConsistent() throws Exception {
         Path out = Path.of("target", "faults");
         List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, Arrays.asList(FaultCase.values()),
-            System.nanoTime(), out));
+            System.nanoTime(), out, null));
 
         assertThat(rows).extracting(FaultSuite.Row::fault).containsExactly(FaultCase.values());
         assertThat(rows).allSatisfy(row -> {
