@@ -50,8 +50,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Anything else: a 500 problem. Left to the container, such an exception was seen answered
-     * "200" with an empty body while the database dropped connections.
+     * Anything else: a 500 problem. It must match every exception by its own type: for one it has
+     * no handler for, {@code ResponseEntityExceptionHandler} looks at the causes too, and answers a
+     * cause {@code AsyncRequestNotUsableException} (the client's connection failed) with
+     * {@code null}, which Spring MVC takes as handled: nothing is written and the container
+     * completes the response as "200" with an empty body, which a client takes for success.
      */
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
