@@ -15,7 +15,7 @@ class ModuleArchitectureTest {
     @ArchTest
     static final ArchRule coreIsFreeOfSpring = noClasses().that().resideInAPackage("dev.txmsg.rocketmq..")
         .and().resideOutsideOfPackages("dev.txmsg.rocketmq.autoconfigure..")
-        .and().haveNameNotMatching(".*\\.(SpringLocalTransactions|JoinedSends)(\\$.*)?")
+        .and().haveNameNotMatching(".*\\.(SpringLocalTransactions|JoinedSends|CompletingTransactions)(\\$.*)?")
         .should().dependOnClassesThat().resideInAPackage("org.springframework..");
 
     /** Nothing below the starter reaches up into it. */

@@ -308,6 +308,11 @@ abstract class TransactionalSendAcceptanceTest extends SendFixture {
         assertRefused(sender, TxMessage.builder(topic).body(body).property("UNIQ_KEY", "x").build(), executor, "reserved");
         assertRefused(sender, TxMessage.builder(topic).body(body).key("two words").build(), executor, "must not be blank or contain whitespace");
         assertRefused(sender, TxMessage.builder(topic).tag("a||b").body(body).build(), executor, "invalid tag");
+        assertRefused(sender, TxMessage.builder(topic).tag("t".repeat(256)).body(body).build(), executor,
+            "has 256 characters, over the maximum of 255");
+        assertRefused(sender, TxMessage.builder(topic).keys("k".repeat(600), "k".repeat(600)).body(body).build(), executor,
+            "over the maximum of 1024");
+        assertRefused(sender, TxMessage.builder(topic).body(body).property("TXMSG_TRACE", "x").build(), executor, "reserved");
         assertThatThrownBy(() -> sender.send(TxMessage.builder(topic).body(body).build(), null))
             .isInstanceOf(NullPointerException.class).hasMessageContaining("executor");
 

@@ -164,9 +164,10 @@ public class TxMsgProperties {
         private Duration lockWait = Duration.ofSeconds(5);
 
         /**
-         * How far the JVMs' clocks may be from the database's: the purge ages log rows by the
-         * database's clock, a check-back ages messages by the JVM's, so it treats a message as beyond
-         * the retention this much earlier (and never fences it). Keep the clocks in sync (NTP) well within it.
+         * How far apart any two clocks may be: those of the group's JVMs (a message's birth is stamped
+         * by the sending one, judged by the checking one) and the database's (the purge ages rows by
+         * it). A check-back treats a message as beyond the retention this much earlier, and never
+         * fences it. Keep the clocks in sync (NTP) well within it.
          */
         private Duration clockSkew = Duration.ofMinutes(5);
 

@@ -156,7 +156,7 @@ final class ConsumePipeline {
         r.messageKey = message.deduplicationKey();
         r.messageId = message.messageId();
         r.topic = message.topic();
-        r.tag = message.tag();
+        r.tag = Rows.tag(message.tag());
         r.messageKeys = Rows.keys(message.keys());
         r.body = message.rawBody();
         r.properties = Rows.properties(message.properties());

@@ -290,7 +290,7 @@ public final class InDoubtWatcher implements AutoCloseable {
         r.txId = txId;
         r.producerGroup = NamespaceUtil.withoutNamespace(producerGroup, namespace);
         r.topic = topic == null ? "?" : topic;
-        r.tag = m.getTags();
+        r.tag = Rows.tag(m.getTags());
         r.messageKeys = Rows.keys(keys(m));
         r.body = m.getBody();
         r.properties = Rows.properties(Received.userProperties(m.getProperties()));

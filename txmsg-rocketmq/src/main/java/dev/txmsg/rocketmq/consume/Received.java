@@ -48,15 +48,16 @@ final class Received implements ReceivedMessage {
      * A delivered message, as the handler of {@code topic} (the subscription's topic, without a
      * namespace) sees it. It is de-duplicated by its message identity: the transaction id for a
      * message sent by txmsg, else RocketMQ's unique message id (kept by producer retries and
-     * redeliveries), else the broker's message id — never by a business key, which two different
-     * messages may share.
+     * redeliveries), else the broker's message id of the original delivery — never by a business
+     * key, which two different messages may share.
      */
     static Received of(MessageExt m, String topic, PayloadConverter converter) {
         Map<String, String> all = m.getProperties();
         String uniq = all.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
         boolean sentByTxmsg = all.containsKey(HalfMessages.LOG_IDENTITY_PROPERTY) && uniq != null;
         List<String> keys = m.getKeys() == null || m.getKeys().isBlank() ? List.of() : List.of(m.getKeys().trim().split(" +"));
-        String messageId = uniq != null ? uniq : m.getMsgId();
+        // Without a unique id, a redelivered copy has a message id of its own: take the original's.
+        String messageId = uniq != null ? uniq : all.getOrDefault(MessageConst.PROPERTY_ORIGIN_MESSAGE_ID, m.getMsgId());
         return new Received(messageId, sentByTxmsg ? uniq : null, messageId, topic, m.getTags(), keys, m.getBody(),
             userProperties(all), Instant.ofEpochMilli(m.getBornTimestamp()), m.getReconsumeTimes() + 1, converter);
     }

@@ -145,7 +145,7 @@ public final class ConsumerStore {
      * @return how many were marked
      */
     public int markAppliedDeadLetters() throws SQLException {
-        return mybatis.inOwnTransaction(ConsumeMapper.class, ConsumeMapper::markAppliedDeadLetters);
+        return mybatis.inOwnReadCommittedTransaction(ConsumeMapper.class, ConsumeMapper::markAppliedDeadLetters);
     }
 
     /**

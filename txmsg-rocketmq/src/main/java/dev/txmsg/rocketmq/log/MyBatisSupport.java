@@ -63,21 +63,44 @@ final class MyBatisSupport {
     }
 
     /**
-     * Runs {@code call} on a connection of its own, in a transaction of its own, at READ COMMITTED
-     * or stronger whatever the pool's default: a check-back that read a running transaction's
-     * uncommitted row would answer COMMIT for a transaction that may still roll back.
+     * Runs {@code call} on a connection of its own, in a transaction of its own — whatever the
+     * pool's defaults: auto-commit is switched off for it (several statements must commit as one,
+     * a row lock must last until the end), and the isolation is READ COMMITTED or stronger (a
+     * check-back that read a running transaction's uncommitted row would answer COMMIT for a
+     * transaction that may still roll back). The connection is handed back as it was found.
      */
     <M, T> T inOwnTransaction(Class<M> mapper, MapperCall<M, T> call) throws SQLException {
+        return inOwnTransaction(mapper, call, false);
+    }
+
+    /**
+     * As {@link #inOwnTransaction(Class, MapperCall)}, at exactly READ COMMITTED: for statements
+     * that read many rows of other tables and must not hold locks on what they read (under MySQL's
+     * REPEATABLE READ an {@code UPDATE ... WHERE EXISTS} locks every row it reads).
+     */
+    <M, T> T inOwnReadCommittedTransaction(Class<M> mapper, MapperCall<M, T> call) throws SQLException {
+        return inOwnTransaction(mapper, call, true);
+    }
+
+    private <M, T> T inOwnTransaction(Class<M> mapper, MapperCall<M, T> call, boolean exactlyReadCommitted) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             int isolation = c.getTransactionIsolation();
-            boolean weaker = isolation < Connection.TRANSACTION_READ_COMMITTED;
-            if (weaker) {
+            boolean changeIsolation = exactlyReadCommitted ? isolation != Connection.TRANSACTION_READ_COMMITTED
+                : isolation < Connection.TRANSACTION_READ_COMMITTED;
+            boolean autoCommit = c.getAutoCommit();
+            if (changeIsolation) {
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            if (autoCommit) {
+                c.setAutoCommit(false);
             }
             try {
                 return inTransaction(c, mapper, call);
             } finally {
-                if (weaker) {
+                if (autoCommit) {
+                    c.setAutoCommit(true);
+                }
+                if (changeIsolation) {
                     c.setTransactionIsolation(isolation);
                 }
             }
@@ -85,25 +108,25 @@ final class MyBatisSupport {
     }
 
     private <M, T> T inTransaction(Connection c, Class<M> mapper, MapperCall<M, T> call) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
         try (SqlSession session = sessions.openSession(c)) {
             T result = call.apply(session.getMapper(mapper));
-            if (!autoCommit) {
-                c.commit();
-            }
+            c.commit();
             return result;
         } catch (PersistenceException e) {
-            rollback(c, autoCommit);
-            throw unwrap(e);
+            SQLException sql = unwrap(e);
+            rollback(c, sql);
+            throw sql;
         } catch (SQLException | RuntimeException e) {
-            rollback(c, autoCommit);
+            rollback(c, e);
             throw e;
         }
     }
 
-    private static void rollback(Connection c, boolean autoCommit) throws SQLException {
-        if (!autoCommit) {
+    private static void rollback(Connection c, Exception failure) {
+        try {
             c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 

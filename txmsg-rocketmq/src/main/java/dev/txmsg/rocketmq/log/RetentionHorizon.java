@@ -12,9 +12,9 @@ import java.util.Objects;
  *
  * <p>Two clocks meet here: the purge ages rows by the database's clock, while a message's birth is
  * stamped by the sending JVM's clock and judged by the checking JVM's. The horizon is therefore
- * drawn a margin ({@code clockSkew}) earlier than the retention: as long as the JVMs' clocks agree
- * with the database's within that margin, no row the purge may have deleted is judged young enough
- * to fence.
+ * drawn a margin ({@code clockSkew}) earlier than the retention: as long as any two of these
+ * clocks agree within that margin, no row the purge may have deleted is judged young enough to
+ * fence.
  */
 public final class RetentionHorizon {
 
@@ -42,7 +42,8 @@ public final class RetentionHorizon {
      * Rows are purged after {@code retention} by the database's clock.
      *
      * @param retention the log's retention
-     * @param clockSkew the most the JVMs' clocks may differ from the database's
+     * @param clockSkew the most any two clocks may differ: the group's JVMs' (a message's birth is
+     *                  stamped by the sender's, judged by the checker's) and the database's
      * @param clock     this JVM's clock
      * @throws IllegalArgumentException if the margin is negative or not below the retention
      */

@@ -39,9 +39,18 @@ public final class Rows {
         }
     }
 
-    /** Keys as stored: separated by spaces, or null. */
+    /** Keys as stored: separated by spaces, or null; cut to the column's 1,024 characters (keys of messages not sent by txmsg may be longer). */
     public static String keys(List<String> keys) {
-        return keys == null || keys.isEmpty() ? null : String.join(" ", keys);
+        return keys == null || keys.isEmpty() ? null : fit(String.join(" ", keys), 1024);
+    }
+
+    /** A tag as stored: cut to the column's 255 characters (tags of messages not sent by txmsg may be longer). */
+    public static String tag(String tag) {
+        return tag == null ? null : fit(tag, 255);
+    }
+
+    private static String fit(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     /** Keys from their stored form. */

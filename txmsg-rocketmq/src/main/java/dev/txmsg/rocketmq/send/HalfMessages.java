@@ -36,6 +36,9 @@ public final class HalfMessages {
     private static final Set<String> DELAY_PROPERTIES = Set.of(MessageConst.PROPERTY_DELAY_TIME_LEVEL,
         MessageConst.PROPERTY_TIMER_DELAY_SEC, MessageConst.PROPERTY_TIMER_DELIVER_MS, MessageConst.PROPERTY_TIMER_DELAY_MS);
     private static final int MAX_PROPERTIES_BYTES = Short.MAX_VALUE;
+    /** What txmsg's tables keep of a tag and of the keys (txmsg_dead_letter, txmsg_in_doubt). */
+    static final int MAX_TAG_CHARS = 255;
+    static final int MAX_KEYS_CHARS = 1024;
 
     private final String group;
     private final String logIdentity;
@@ -74,6 +77,15 @@ public final class HalfMessages {
         if (message.tag() != null && (message.tag().isBlank() || message.tag().contains("||"))) {
             throw new IllegalArgumentException("invalid tag '" + message.tag() + "' for topic " + topic
                 + ": a tag must not be blank or contain '||'");
+        }
+        if (message.tag() != null && message.tag().length() > MAX_TAG_CHARS) {
+            throw new IllegalArgumentException("the tag of the message to topic " + topic + " has " + message.tag().length()
+                + " characters, over the maximum of " + MAX_TAG_CHARS);
+        }
+        int keyChars = message.keys().stream().mapToInt(k -> k.length() + 1).sum();
+        if (keyChars > MAX_KEYS_CHARS) {
+            throw new IllegalArgumentException("the keys of the message to topic " + topic + " take " + keyChars
+                + " characters (separated by spaces), over the maximum of " + MAX_KEYS_CHARS);
         }
         for (String key : message.keys()) {
             if (key.isBlank() || key.chars().anyMatch(Character::isWhitespace)) {

@@ -172,7 +172,7 @@ public final class SendFlow {
                 + "executor failed) and was rolled back, with its message", txId, null);
         }
         if (tx.joinsSurrounding()) {
-            tx.onSurroundingCompletion(state -> afterSurrounding(half, sent, state, start));
+            tx.onSurroundingCompletion(state -> afterSurrounding(txId, half, sent, state, start));
             return new dev.txmsg.api.SendResult(sent.getMsgId(), txId, message.topic(), TransactionState.UNKNOWN);
         }
         end(half, sent, LocalTransactionState.COMMIT_MESSAGE, null);
@@ -180,8 +180,8 @@ public final class SendFlow {
     }
 
     /** The surrounding transaction completed: now the message's outcome is known (or not). */
-    private void afterSurrounding(Message half, SendResult sent, TransactionState state, long start) {
-        running.finished(sent.getTransactionId());
+    private void afterSurrounding(String txId, Message half, SendResult sent, TransactionState state, long start) {
+        running.finished(txId);
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         switch (state) {
             case COMMITTED -> {

@@ -11,14 +11,18 @@ import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.InfrastructureProxy;
 import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.transaction.ConfigurableTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
 import org.springframework.transaction.support.ResourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.txmsg.api.TransactionState;
@@ -37,18 +41,20 @@ import dev.txmsg.api.TransactionState;
  *     transaction's completion, and a savepoint that the application rolls back later (an enclosing
  *     {@code NESTED} scope, a manual savepoint, an outer send's executor that fails) turns it into
  *     ROLLBACK. Savepoints are followed through Spring's {@code TransactionSynchronization}
- *     callbacks, without any statement of their own.</li>
- * <li><b>No transaction, or one of another resource</b> (a Kafka or JMS transaction, another
- *     DataSource's): a transaction of its own ({@code PROPAGATION_REQUIRES_NEW}), committed and
- *     ended at once, whatever becomes of the other transaction.</li>
+ *     callbacks (Spring Framework 6.2), without any statement of their own.</li>
+ * <li><b>No transaction, one of another resource</b> (a Kafka or JMS transaction, another
+ *     DataSource's), <b>or one that is completing</b> (a send from an {@code afterCommit} or
+ *     {@code afterCompletion} callback, a {@code @TransactionalEventListener}): a transaction of
+ *     its own ({@code PROPAGATION_REQUIRES_NEW}), committed and ended at once.</li>
  * </ul>
  * Under JPA (a JPA EntityManager or Hibernate Session takes part in the transaction) the send
  * joins without a savepoint: a JDBC savepoint would not undo the persistence context, so an
  * executor's failure marks the whole surrounding transaction rollback-only instead.
  *
- * <p>A read-only surrounding transaction is refused before anything is sent (the log row cannot
- * be written), as is a transaction manager that does not manage txmsg's DataSource (JTA included):
- * the log row would commit on its own.
+ * <p>Refused before anything is sent: a read-only surrounding transaction (the log row cannot be
+ * written), a transaction on txmsg's connection without transaction synchronization, and a
+ * transaction manager that does not manage txmsg's DataSource (JTA, Spring Data's
+ * {@code ChainedTransactionManager} included): the log row would commit on its own.
  */
 public final class SpringLocalTransactions implements LocalTransactions {
 
@@ -58,6 +64,7 @@ public final class SpringLocalTransactions implements LocalTransactions {
 
     private final PlatformTransactionManager transactionManager;
     private final DataSource dataSource;
+    private final boolean observable;
     private final DefaultTransactionDefinition own;
     private final DefaultTransactionDefinition nested;
     private final DefaultTransactionDefinition participate;
@@ -66,12 +73,22 @@ public final class SpringLocalTransactions implements LocalTransactions {
      * @param transactionManager the application's transaction manager for {@code dataSource}
      * @param dataSource         the DataSource it manages, where the log table lives
      * @throws IllegalArgumentException if the transaction manager visibly manages another resource
-     *                                  (another DataSource, a JTA transaction manager)
+     *                                  (another DataSource, JTA)
+     * @throws IllegalStateException    on Spring Framework before 6.2, whose transactions do not report savepoints
      */
     public SpringLocalTransactions(PlatformTransactionManager transactionManager, DataSource dataSource) {
         this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
-        this.dataSource = unwrap(Objects.requireNonNull(dataSource, "dataSource"));
-        requireManages(transactionManager, this.dataSource);
+        Objects.requireNonNull(dataSource, "dataSource");
+        requireManages(transactionManager, dataSource);
+        requireSavepointCallbacks();
+        // The connection txmsg uses is the one the transaction manager binds: its own DataSource
+        // object, if it names one (the application may hand txmsg an unwrapped one).
+        DataSource managed = managedDataSource(transactionManager);
+        this.dataSource = managed != null ? managed : unwrapTransactionAware(dataSource);
+        this.observable = transactionManager instanceof ConfigurableTransactionManager;
+        if (transactionManager instanceof ConfigurableTransactionManager configurable) {
+            CompletingTransactions.observe(configurable, this.dataSource);
+        }
         this.own = definition(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.nested = definition(TransactionDefinition.PROPAGATION_NESTED);
         this.participate = definition(TransactionDefinition.PROPAGATION_MANDATORY);
@@ -83,6 +100,16 @@ public final class SpringLocalTransactions implements LocalTransactions {
         return d;
     }
 
+    private static void requireSavepointCallbacks() {
+        try {
+            TransactionSynchronization.class.getMethod("savepointRollback", Object.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("txmsg needs Spring Framework 6.2 or newer (Spring Boot 3.4+): older versions do not "
+                + "report savepoints to transaction synchronizations, and a send in a NESTED scope rolled back later would be "
+                + "delivered anyway", e);
+        }
+    }
+
     /**
      * Checks that {@code transactionManager} manages {@code dataSource}, where it says which
      * resource it manages.
@@ -90,10 +117,11 @@ public final class SpringLocalTransactions implements LocalTransactions {
      * @throws IllegalArgumentException naming both otherwise
      */
     public static void requireManages(PlatformTransactionManager transactionManager, DataSource dataSource) {
-        if (transactionManager.getClass().getName().startsWith("org.springframework.transaction.jta.")) {
-            throw new IllegalArgumentException("txmsg does not run on JTA (" + transactionManager.getClass().getSimpleName()
-                + "): its log row must commit in a local transaction of its DataSource. Give txmsg a DataSourceTransactionManager "
-                + "(or JpaTransactionManager) for " + dataSource + ".");
+        String type = transactionManager.getClass().getName();
+        if (type.startsWith("org.springframework.transaction.jta.") || type.endsWith(".ChainedTransactionManager")) {
+            throw new IllegalArgumentException("txmsg does not run on " + transactionManager.getClass().getSimpleName()
+                + ": its log row must commit in a local transaction of its DataSource, whose outcome the transaction manager "
+                + "reports. Give txmsg a DataSourceTransactionManager (or JpaTransactionManager) for " + dataSource + ".");
         }
         DataSource managed = managedDataSource(transactionManager);
         if (managed != null && unwrap(managed) != unwrap(dataSource)) {
@@ -104,8 +132,8 @@ public final class SpringLocalTransactions implements LocalTransactions {
     }
 
     /**
-     * Whether {@code transactionManager} says it manages {@code dataSource} (DataSource and JPA
-     * transaction managers say which DataSource they manage; others do not say).
+     * Whether {@code transactionManager} says it manages {@code dataSource}, or a wrapper of it
+     * (DataSource and JPA transaction managers say which DataSource they manage; others do not).
      */
     public static boolean manages(PlatformTransactionManager transactionManager, DataSource dataSource) {
         DataSource managed = managedDataSource(transactionManager);
@@ -128,43 +156,84 @@ public final class SpringLocalTransactions implements LocalTransactions {
         return null;
     }
 
+    /** The DataSource under any Spring wrappers (delegating, transaction-aware, lazy, infrastructure proxies). */
     private static DataSource unwrap(DataSource ds) {
+        Object d = ds;
+        for (int i = 0; i < 16; i++) {
+            if (d instanceof DelegatingDataSource delegating && delegating.getTargetDataSource() != null) {
+                d = delegating.getTargetDataSource();
+            } else if (d instanceof InfrastructureProxy proxy && proxy.getWrappedObject() instanceof DataSource wrapped) {
+                d = wrapped;
+            } else {
+                break;
+            }
+        }
+        return (DataSource) d;
+    }
+
+    private static DataSource unwrapTransactionAware(DataSource ds) {
         DataSource d = ds;
-        while (d instanceof TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null) {
+        while (d instanceof org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy proxy
+            && proxy.getTargetDataSource() != null) {
             d = proxy.getTargetDataSource();
         }
         return d;
     }
 
-    @Override
-    public void verifyBeforeSend() {
-        if (joinable() != null) {
-            if (TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-                throw new IllegalStateException("txmsg cannot send inside a read-only transaction: its log row cannot be "
-                    + "written there. Nothing was written or sent. Send from a read-write transaction, or outside one.");
-            }
-            if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-                throw new IllegalStateException("txmsg cannot join the surrounding transaction: its transaction manager "
-                    + "does not run transaction synchronization, so txmsg would never learn its outcome. Nothing was "
-                    + "written or sent.");
-            }
-        }
+    /** What a send does about the transaction it finds. */
+    private enum Join {
+        /** Join it under a savepoint (or, under JPA, take part in it). */
+        JOIN,
+        /** A transaction of its own. */
+        OWN,
+        /** A transaction runs on txmsg's connection without synchronization: its outcome would never be heard. */
+        UNOBSERVABLE
     }
 
-    /** The holder of txmsg's connection if a transaction is running on it, else null. */
-    private ConnectionHolder joinable() {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            return null;
-        }
+    private Join join() {
         if (!(TransactionSynchronizationManager.getResource(dataSource) instanceof ConnectionHolder holder)) {
-            return null;
+            return Join.OWN;
         }
         try {
-            // A connection that a foreign transaction's synchronization bound, used outside any
-            // database transaction, is in auto-commit: it is not a transaction to join.
-            return holder.getConnection().getAutoCommit() ? null : holder;
+            // A connection bound outside any database transaction (a foreign transaction's
+            // synchronization, a SUPPORTS scope) is in auto-commit: there is nothing to join.
+            if (holder.getConnection().getAutoCommit()) {
+                return Join.OWN;
+            }
         } catch (SQLException e) {
-            return null;
+            return Join.OWN;
+        }
+        if (CompletingTransactions.isCompleting(holder)) {
+            return Join.OWN; // committed or rolled back already: afterCommit, afterCompletion
+        }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            // During afterCompletion Spring has cleared the synchronizations but the transaction
+            // still looks active: it is over. Otherwise the transaction manager runs without synchronization.
+            return TransactionSynchronizationManager.isActualTransactionActive() ? Join.OWN : Join.UNOBSERVABLE;
+        }
+        return TransactionSynchronizationManager.isActualTransactionActive() ? Join.JOIN : Join.OWN;
+    }
+
+    @Override
+    public void verifyBeforeSend() {
+        switch (join()) {
+            case UNOBSERVABLE -> throw new IllegalStateException("txmsg cannot send inside this transaction: it runs on txmsg's "
+                + "DataSource without transaction synchronization (SYNCHRONIZATION_NEVER), so txmsg would never learn its "
+                + "outcome. Nothing was written or sent.");
+            case JOIN -> {
+                if (TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+                    throw new IllegalStateException("txmsg cannot send inside a read-only transaction: its log row cannot be "
+                        + "written there. Nothing was written or sent. Send from a read-write transaction, or outside one.");
+                }
+                if (!observable) {
+                    throw new IllegalStateException("txmsg cannot join a transaction of " + transactionManager.getClass().getName()
+                        + ": only Spring's AbstractPlatformTransactionManager reports when its transactions complete. Nothing "
+                        + "was written or sent.");
+                }
+            }
+            case OWN -> {
+                // nothing to check
+            }
         }
     }
 
@@ -186,12 +255,13 @@ public final class SpringLocalTransactions implements LocalTransactions {
 
     @Override
     public LocalTransaction begin() throws SQLException {
-        boolean joins = joinable() != null;
+        boolean joins = join() == Join.JOIN;
         JoinedSends sends = joins ? JoinedSends.current() : null;
         // Under JPA the send takes part in the surrounding transaction without a savepoint of its
         // own: an executor's failure then rolls back the whole transaction (it is marked
         // rollback-only), never a part that the persistence context would still flush.
-        TransactionDefinition definition = !joins ? own : ormSessionBound() ? participate : nested;
+        boolean participates = joins && ormSessionBound();
+        TransactionDefinition definition = !joins ? own : participates ? participate : nested;
         TransactionStatus status = transactionManager.getTransaction(definition);
         try {
             Connection connection = DataSourceUtils.getConnection(dataSource);
@@ -202,7 +272,7 @@ public final class SpringLocalTransactions implements LocalTransactions {
                     + "back. Give txmsg the transaction manager of its DataSource.");
             }
             // The savepoint just taken (if any) is where this send's log row begins.
-            return new SpringTransaction(status, connection, sends, joins ? sends.mark() : 0);
+            return new SpringTransaction(status, connection, sends, joins ? sends.mark() : 0, participates);
         } catch (RuntimeException | SQLException e) {
             transactionManager.rollback(status);
             throw e;
@@ -214,12 +284,14 @@ public final class SpringLocalTransactions implements LocalTransactions {
         private final Connection connection;
         private final JoinedSends sends;
         private final long savepoint;
+        private final boolean participates;
 
-        SpringTransaction(TransactionStatus status, Connection connection, JoinedSends sends, long savepoint) {
+        SpringTransaction(TransactionStatus status, Connection connection, JoinedSends sends, long savepoint, boolean participates) {
             this.status = status;
             this.connection = connection;
             this.sends = sends;
             this.savepoint = savepoint;
+            this.participates = participates;
         }
 
         @Override
@@ -241,13 +313,24 @@ public final class SpringLocalTransactions implements LocalTransactions {
                 transactionManager.rollback(status);
                 return Outcome.ROLLED_BACK;
             }
-            transactionManager.commit(status);
+            try {
+                transactionManager.commit(status);
+            } catch (UnexpectedRollbackException e) {
+                // A joined send whose savepoint was rolled back instead (the executor swallowed a
+                // failed inner @Transactional call): its log row is gone.
+                return Outcome.ROLLED_BACK;
+            }
             return Outcome.COMMITTED;
         }
 
         @Override
         public void rollback() {
             release();
+            if (participates) {
+                // Without a savepoint of its own, the whole transaction must roll back, whatever
+                // the transaction manager's globalRollbackOnParticipationFailure says.
+                status.setRollbackOnly();
+            }
             try {
                 transactionManager.rollback(status);
             } catch (RuntimeException e) {

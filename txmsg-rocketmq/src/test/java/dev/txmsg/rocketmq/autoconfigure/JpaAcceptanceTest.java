@@ -150,6 +150,27 @@ abstract class JpaAcceptanceTest {
     }
 
     @Test
+    void anExecutorFailureRollsBackTheWholeJpaTransactionEvenIfParticipantsMayNotMarkIt() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            // The application lets participating transactions fail without marking the whole one rollback-only.
+            ((JpaTransactionManager) context.getBean(PlatformTransactionManager.class)).setGlobalRollbackOnParticipationFailure(false);
+            AtomicReference<String> txId = new AtomicReference<>();
+
+            Throwable atCommit = catchThrowable(() -> p.tx.executeWithoutResult(status -> catchThrowable(() ->
+                p.sender.send(created("j-4"), (ctx, id) -> {
+                    txId.set(ctx.transactionId());
+                    p.em.persist(new JpaOrder(id, BigDecimal.TEN));
+                    throw new IllegalStateException("declined");
+                }, "j-4"))));
+
+            assertThat(atCommit).isInstanceOf(UnexpectedRollbackException.class);
+            assertThat(orders("j-4")).isZero();
+            assertThat(db.queryLong("SELECT COUNT(*) FROM txmsg_tx_log WHERE tx_id = '" + txId.get() + "'")).as("log row").isZero();
+        });
+    }
+
+    @Test
     void aSendOutsideATransactionRunsTheExecutorsJpaWorkInATransactionOfItsOwn() {
         app().run(context -> {
             Parts p = new Parts(context);

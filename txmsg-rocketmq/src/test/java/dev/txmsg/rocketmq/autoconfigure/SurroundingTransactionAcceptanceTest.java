@@ -451,6 +451,138 @@ abstract class SurroundingTransactionAcceptanceTest {
         });
     }
 
+    // ---- a transaction that is completing is not joined (hostile review of issue #10)
+
+    @Test
+    void aSendFromAnAfterCommitCallbackRunsInATransactionOfItsOwn() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> result = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(status -> {
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('ac-0')");
+                org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            result.set(p.sender.send(created("ac-1"), (ctx, id) ->
+                                p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "ac-1"));
+                        }
+                    });
+            });
+
+            assertThat(result.get().state()).as("its own transaction, committed").isEqualTo(TransactionState.COMMITTED);
+            assertThat(p.orders.count("ac-1")).isEqualTo(1);
+            await().atMost(PATIENCE).until(() -> consumer.count(result.get().transactionId()) >= 1);
+        });
+    }
+
+    @Test
+    void aSendFromAnAfterCompletionCallbackRunsInATransactionOfItsOwn() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendResult> result = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(status -> org.springframework.transaction.support.TransactionSynchronizationManager
+                .registerSynchronization(new org.springframework.transaction.support.TransactionSynchronization() {
+                    @Override
+                    public void afterCompletion(int completion) {
+                        // As a @TransactionalEventListener(phase = AFTER_COMMIT) would.
+                        result.set(p.sender.send(created("acp-1"), (ctx, id) ->
+                            p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "acp-1"));
+                    }
+                }));
+
+            assertThat(result.get().state()).isEqualTo(TransactionState.COMMITTED);
+            assertThat(p.orders.count("acp-1")).isEqualTo(1);
+            await().atMost(PATIENCE).until(() -> consumer.count(result.get().transactionId()) >= 1);
+        });
+    }
+
+    @Test
+    void aJoinedSendWhoseSavepointRollsBackInsteadOfCommittingEndsRolledBack() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            TransactionTemplate inner = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            AtomicReference<String> txId = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(status -> {
+                Throwable thrown = catchThrowable(() -> p.sender.send(created("u-1"), (ctx, id) -> {
+                    txId.set(ctx.transactionId());
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id);
+                    // An inner @Transactional call fails and the executor swallows it: the savepoint is marked rollback-only.
+                    catchThrowable(() -> inner.executeWithoutResult(s -> {
+                        throw new IllegalStateException("inner failure, swallowed");
+                    }));
+                }, "u-1"));
+                assertThat(thrown).hasMessageContaining("rollback-only");
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('u-0')");
+                status.setRollbackOnly(); // the whole transaction is rollback-only now anyway
+            });
+
+            assertThat(p.orders.count("u-1")).isZero();
+            assertNeverDelivered(txId.get());
+        });
+    }
+
+    @Test
+    void aTransactionWithoutSynchronizationIsRefusedBeforeAnythingIsSent() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            org.springframework.jdbc.support.JdbcTransactionManager unsynchronized =
+                new org.springframework.jdbc.support.JdbcTransactionManager(context.getBean(javax.sql.DataSource.class));
+            unsynchronized.setTransactionSynchronization(
+                org.springframework.transaction.support.AbstractPlatformTransactionManager.SYNCHRONIZATION_NEVER);
+
+            Throwable thrown = catchThrowable(() -> new TransactionTemplate(unsynchronized).executeWithoutResult(status ->
+                p.sender.send(created("ns-1"), (ctx, id) -> p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id),
+                    "ns-1")));
+
+            assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("without transaction synchronization")
+                .hasMessageContaining("Nothing was written or sent");
+            assertThat(p.orders.count("ns-1")).isZero();
+        });
+    }
+
+    /** txmsg has the plain DataSource; the application's transaction manager and JdbcTemplate a wrapper of it; a second one too. */
+    @Configuration
+    @MapperScan(basePackageClasses = OrderMapper.class, annotationClass = org.apache.ibatis.annotations.Mapper.class)
+    static class TransactionManagerOnAWrapper {
+        @Bean
+        @org.springframework.context.annotation.Primary
+        javax.sql.DataSource dataSource() {
+            return new org.springframework.jdbc.datasource.DelegatingDataSource(db.dataSource());
+        }
+
+        @Bean
+        org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy lazy(javax.sql.DataSource dataSource) {
+            return new org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy(dataSource);
+        }
+
+        @Bean
+        @org.springframework.context.annotation.Primary
+        PlatformTransactionManager transactionManager(org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy lazy) {
+            return new org.springframework.jdbc.support.JdbcTransactionManager(lazy);
+        }
+
+        @Bean
+        PlatformTransactionManager otherTransactionManager() {
+            return new org.springframework.jdbc.support.JdbcTransactionManager(
+                new org.springframework.jdbc.datasource.DriverManagerDataSource("jdbc:h2:mem:other-resource"));
+        }
+
+        @Bean
+        @org.springframework.context.annotation.Primary
+        JdbcTemplate jdbcTemplate(org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy lazy) {
+            return new JdbcTemplate(lazy);
+        }
+    }
+
+    @Test
+    void aTransactionManagerOnAWrapperOfTheDataSourceIsJoined() {
+        app(TransactionManagerOnAWrapper.class).run(context -> assertJoins(new Parts(context), "w"));
+    }
+
     // ---- refuse a transaction manager that does not manage txmsg's DataSource (issue #10, finding 3)
 
     @Configuration

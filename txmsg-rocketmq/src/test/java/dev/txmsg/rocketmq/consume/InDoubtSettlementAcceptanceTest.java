@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.TxMessage;
 import dev.txmsg.api.ops.InDoubtTransaction;
+import dev.txmsg.api.ops.Query;
 import dev.txmsg.api.ops.ReplayResult;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
 import dev.txmsg.rocketmq.log.ConsumerStore;
@@ -128,7 +129,8 @@ abstract class InDoubtSettlementAcceptanceTest {
         await().atMost(PATIENCE).until(() -> store.inDoubt(toReplay).isPresent() && store.inDoubt(toDiscard).isPresent());
         assertThat(store.inDoubt(toReplay).get().status()).isEqualTo(InDoubtTransaction.Status.IN_DOUBT);
         assertThat(log.find(toReplay)).as("nothing fenced beyond the retention").isEmpty();
-        assertThat(ops.inDoubtCount()).isEqualTo(2);
+        assertThat(ops.inDoubt(new Query(group, null, null, null, 10))).as("waiting for an operator")
+            .filteredOn(t -> t.status() == InDoubtTransaction.Status.IN_DOUBT).hasSize(2);
 
         assertThat(ops.replayInDoubt(toReplay).outcome()).isEqualTo(ReplayResult.Outcome.APPLIED);
         await().atMost(PATIENCE).until(() -> consumer.count(toReplay) >= 1);
@@ -225,6 +227,27 @@ abstract class InDoubtSettlementAcceptanceTest {
         String toReplay = sendHalfOnly(sender, log, topic);
         String toDiscard = sendHalfOnly(sender, log, topic);
         await().atMost(PATIENCE).until(() -> store.inDoubt(toReplay).isPresent() && store.inDoubt(toDiscard).isPresent());
+
+        // A replay whose publish fails leaves the record waiting (the pool's connections are in auto-commit).
+        java.util.concurrent.atomic.AtomicBoolean brokerRefuses = new java.util.concurrent.atomic.AtomicBoolean(true);
+        sender.producer().getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl().getRemotingClient()
+            .registerRPCHook(new org.apache.rocketmq.remoting.RPCHook() {
+                @Override
+                public void doBeforeRequest(String remoteAddr, org.apache.rocketmq.remoting.protocol.RemotingCommand request) {
+                    if (brokerRefuses.get() && (request.getCode() == org.apache.rocketmq.remoting.protocol.RequestCode.SEND_MESSAGE
+                        || request.getCode() == org.apache.rocketmq.remoting.protocol.RequestCode.SEND_MESSAGE_V2)) {
+                        throw new IllegalStateException("injected: the broker refuses the publish");
+                    }
+                }
+
+                @Override
+                public void doAfterResponse(String remoteAddr, org.apache.rocketmq.remoting.protocol.RemotingCommand request,
+                                            org.apache.rocketmq.remoting.protocol.RemotingCommand response) {
+                }
+            });
+        assertThat(ops.replayInDoubt(toReplay).outcome()).isEqualTo(ReplayResult.Outcome.FAILED);
+        assertThat(store.inDoubt(toReplay).get().status()).as("still waiting").isEqualTo(InDoubtTransaction.Status.IN_DOUBT);
+        brokerRefuses.set(false);
 
         // A discard after the replay began waits for it, and then finds nothing to discard.
         java.util.concurrent.CountDownLatch publishing = new java.util.concurrent.CountDownLatch(1);
