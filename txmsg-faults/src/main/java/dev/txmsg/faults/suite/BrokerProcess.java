@@ -21,8 +21,6 @@ final class BrokerProcess implements AutoCloseable {
     static final String TRANSACTION_TIMEOUT = "3s";
     static final String CHECK_INTERVAL = "1s";
     static final int CHECK_MAX = 15;
-    /** How long the broker asks before it gives a half message up: the timeout and every check. */
-    static final Duration CHECK_WINDOW = Duration.ofSeconds(3 + CHECK_MAX);
 
     private final String topics;
     private final Path jar;

@@ -127,9 +127,14 @@ enum FaultCase {
 
         @Override
         int during(Cluster c, Random rnd) {
+            long failedBefore = c.inDoubtSettleFailures(c.order);
             c.arm(c.order, List.of(new Armed(Fault.LOSE_ENDS, null, 0, 1.0), new Armed(Fault.DATABASE_UNREACHABLE, null, 0, 0)));
-            // The broker checks after 3 s, then every second, 15 times: give up and park well within the outage.
-            ServiceProcess.sleepQuietly(BrokerProcess.CHECK_WINDOW.plusSeconds(12));
+            // Down until the broker gave a half message up (its checks come about every 3 s here, 15 of
+            // them) and the watcher failed to settle it: the outage outlasts the whole check window.
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (c.inDoubtSettleFailures(c.order) == failedBefore && System.nanoTime() < deadline) {
+                ServiceProcess.sleepQuietly(Duration.ofMillis(500));
+            }
             c.arm(c.order, List.of());
             return 1;
         }
