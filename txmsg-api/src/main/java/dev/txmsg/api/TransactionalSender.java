@@ -31,16 +31,21 @@ public interface TransactionalSender {
      * @param <A>      the argument's type
      * @return the ids of the message and its transaction, and its state
      * @throws IllegalArgumentException           if the message is not valid for the transport; nothing was written or sent
+     * @throws IllegalStateException             if the send cannot run where it was called (a read-only
+     *                                            transaction, for instance); nothing was written or sent
      * @throws HalfMessageNotSentException        if the broker did not store the message; nothing was committed
+     * @throws TransactionNotStartedException     if the local transaction could not be begun; nothing was written
+     * @throws LogRowNotWrittenException          if the transaction-log row could not be written; nothing was committed
+     * @throws TransactionRollbackOnlyException   if the executor's transaction was marked rollback-only; nothing was committed
      * @throws FencedByCheckBackException         if a check-back rolled the transaction back before it wrote its log row
      * @throws TransactionOutcomeUnknownException if the commit's outcome is unknown; the check-back settles it
      * @throws LocalTransactionException          if the executor threw a checked exception (its cause); unchecked
      *                                            exceptions and errors of the executor reach the caller unchanged
      */
-    <A> SendResult send(TxMessage message, LocalTransactionExecutor<A> executor, A arg);
+    <A> SendReceipt send(TxMessage message, LocalTransactionExecutor<A> executor, A arg);
 
     /** {@link #send(TxMessage, LocalTransactionExecutor, Object)} with no argument. */
-    default SendResult send(TxMessage message, LocalTransactionExecutor<Void> executor) {
+    default SendReceipt send(TxMessage message, LocalTransactionExecutor<Void> executor) {
         return send(message, executor, null);
     }
 }

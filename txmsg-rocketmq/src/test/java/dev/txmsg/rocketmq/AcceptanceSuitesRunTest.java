@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
@@ -28,17 +27,21 @@ class AcceptanceSuitesRunTest {
     private static final Pattern SUREFIRE_INCLUDES = Pattern.compile("(Test.*|.*Test|.*Tests|.*TestCase)");
     private static final List<String> LEGS = List.of("H2", "MariaDb");
 
-    private final JavaClasses classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
-        .importPackages("dev.txmsg");
+    /** This module's tests, and the published suites of txmsg-acceptance (main classes of their jar). */
+    private final List<JavaClass> classes = java.util.stream.Stream.concat(
+        new ClassFileImporter().withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS).importPackages("dev.txmsg").stream(),
+        new ClassFileImporter().importPackages("dev.txmsg.acceptance").stream()).distinct().toList();
 
     @Test
     void everyAcceptanceSuiteRunsOnEveryDatabaseLeg() {
         List<String> problems = new ArrayList<>();
         List<JavaClass> suites = classes.stream()
-            .filter(c -> c.getSimpleName().endsWith("AcceptanceTest") && c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.ABSTRACT))
+            .filter(c -> (c.getSimpleName().endsWith("AcceptanceTest") || c.getSimpleName().endsWith("ContractTest"))
+                && c.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.ABSTRACT))
             .toList();
-        assertThat(suites).as("acceptance suites found").isNotEmpty();
+        assertThat(suites).as("acceptance suites found").extracting(JavaClass::getSimpleName)
+            .contains("TransactionalSendAcceptanceTest", "CheckBackAcceptanceTest", "SurroundingTransactionAcceptanceTest",
+                "ConsumerAcceptanceTest", "TransactionLogContractTest", "InDoubtSettlementAcceptanceTest");
         for (JavaClass suite : suites) {
             Class<?> type = suite.reflect();
             if (!hasTests(type)) {

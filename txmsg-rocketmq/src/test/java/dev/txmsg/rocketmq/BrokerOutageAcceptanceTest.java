@@ -20,10 +20,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import dev.txmsg.api.HalfMessageNotSentException;
 import dev.txmsg.api.LocalTransactionExecutor;
 import dev.txmsg.api.TxMessage;
+import dev.txmsg.rocketmq.client.ClientOptions;
 import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
-import dev.txmsg.rocketmq.log.SchemaInitialization;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
 import dev.txmsg.rocketmq.send.SendResilience;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.TestDatabase;
 import dev.txmsg.test.EmbeddedRocketMQExtension;
 
 /**
@@ -62,18 +63,16 @@ abstract class BrokerOutageAcceptanceTest {
                 ps.executeUpdate();
             }
         };
-        try (RocketMqTransactionalSender sender = RocketMqTransactionalSender.builder()
-            .nameServer(mq.broker().nameServerAddress())
-            .producerGroup("outage-" + db.kind() + "-" + topic)
+        try (RocketMqTxMsg txmsg = RocketMqTxMsg.builder(ClientOptions.of(mq.broker().nameServerAddress()), "outage-" + db.kind() + "-" + topic)
             .dataSource(db.dataSource())
             .transactionLog(MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build())
-            .topics(topic)
-            .sendTimeout(Duration.ofSeconds(2))
-            .circuitBreaker(circuit)
+            .options(o -> o.withTopics(java.util.List.of(topic)).withSendTimeout(Duration.ofSeconds(2)))
+            .resilience(circuit, SendResilience.defaultRetry())
             .build()) {
+            RocketMqTransactionalSender sender = txmsg.sender();
 
             sender.send(message(topic, "before"), insert, "before");
-            assertThat(gauge(sender)).isZero();
+            assertThat(gauge(txmsg)).isZero();
 
             mq.broker().stopBroker();
             for (int i = 0; i < 2; i++) {
@@ -82,7 +81,7 @@ abstract class BrokerOutageAcceptanceTest {
                     .isInstanceOf(HalfMessageNotSentException.class);
             }
             assertThat(circuit.getState()).isEqualTo(CircuitBreaker.State.OPEN);
-            assertThat(gauge(sender)).isEqualTo(1.0);
+            assertThat(gauge(txmsg)).isEqualTo(1.0);
             int executedBefore = executed.get();
 
             assertThatThrownBy(() -> sender.send(message(topic, "open"), insert, "open"))
@@ -98,12 +97,12 @@ abstract class BrokerOutageAcceptanceTest {
                 sender.send(message(topic, "more-" + System.nanoTime()), insert, "more-" + System.nanoTime());
                 return circuit.getState() == CircuitBreaker.State.CLOSED;
             });
-            assertThat(gauge(sender)).isZero();
+            assertThat(gauge(txmsg)).isZero();
         }
     }
 
-    private static double gauge(RocketMqTransactionalSender sender) {
-        return sender.metrics().registry().get("txmsg.circuit.state").gauge().value();
+    private static double gauge(RocketMqTxMsg txmsg) {
+        return txmsg.metrics().registry().get("txmsg.circuit.state").gauge().value();
     }
 
     private static TxMessage message(String topic, String id) {

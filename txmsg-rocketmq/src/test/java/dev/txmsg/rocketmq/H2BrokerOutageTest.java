@@ -2,7 +2,7 @@ package dev.txmsg.rocketmq;
 
 import org.junit.jupiter.api.BeforeAll;
 
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.TestDatabase;
 
 class H2BrokerOutageTest extends BrokerOutageAcceptanceTest {
 

@@ -1,29 +1,19 @@
 package dev.txmsg.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
-import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.TopicConfig;
-import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.namesrv.NamesrvController;
-import org.apache.rocketmq.remoting.netty.NettyClientConfig;
-import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
-import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
  * A real RocketMQ NameServer and Broker, RocketMQ's own {@code NamesrvController} and
@@ -43,8 +33,6 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  */
 public final class EmbeddedRocketMQ implements AutoCloseable {
 
-    private static final String LOCALHOST = "127.0.0.1";
-
     private final Settings settings;
     private final Path storeDir;
     private final boolean ownsStoreDir;
@@ -55,7 +43,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private EmbeddedRocketMQ(Settings settings) {
         this.settings = settings;
         this.ownsStoreDir = settings.storeDir == null;
-        this.storeDir = ownsStoreDir ? createTempStore() : settings.storeDir;
+        this.storeDir = ownsStoreDir ? StoreDirectories.createTemporary() : settings.storeDir;
         this.brokerPort = settings.brokerPort;
     }
 
@@ -76,7 +64,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         }
         // Without it, requests go out as version 0 and the broker registers no topics.
         System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-        nameServer = startNameServer();
+        nameServer = BrokerConfigs.startNameServer(settings, storeDir);
         startBroker();
         return this;
     }
@@ -84,7 +72,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     /** The name server's address, {@code 127.0.0.1:port}: what clients need as {@code namesrvAddr}. */
     public String nameServerAddress() {
         requireStarted();
-        return LOCALHOST + ":" + nameServer.getNettyServerConfig().getListenPort();
+        return BrokerConfigs.LOCALHOST + ":" + nameServer.getNettyServerConfig().getListenPort();
     }
 
     /** The broker's address, {@code 127.0.0.1:port}. */
@@ -141,7 +129,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         if (broker != null) {
             throw new IllegalStateException("the broker is running: " + broker.getBrokerAddr());
         }
-        BrokerController b = createBroker();
+        BrokerController b = BrokerConfigs.broker(settings, storeDir, nameServerAddress(), brokerPort);
         try {
             if (!b.initialize()) {
                 throw new IllegalStateException("the broker did not initialize; store " + storeDir);
@@ -182,77 +170,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             nameServer = null;
         }
         if (ownsStoreDir) {
-            deleteRecursively(storeDir);
+            StoreDirectories.delete(storeDir);
         }
-    }
-
-    private NamesrvController startNameServer() {
-        NamesrvConfig config = new NamesrvConfig();
-        Path home = storeDir.resolve("namesrv");
-        config.setKvConfigPath(home.resolve("kvConfig.json").toString());
-        config.setConfigStorePath(home.resolve("namesrv.properties").toString());
-        NettyServerConfig server = new NettyServerConfig();
-        server.setListenPort(settings.nameServerPort);
-        NamesrvController controller = new NamesrvController(config, server, new NettyClientConfig());
-        try {
-            if (!controller.initialize()) {
-                throw new IllegalStateException("the name server did not initialize");
-            }
-            controller.start();
-        } catch (Exception e) {
-            controller.shutdown();
-            throw new IllegalStateException("the name server did not start on port " + settings.nameServerPort, e);
-        }
-        return controller;
-    }
-
-    private BrokerController createBroker() {
-        BrokerConfig config = new BrokerConfig();
-        config.setBrokerName(settings.brokerName);
-        config.setBrokerClusterName(settings.clusterName);
-        config.setBrokerIP1(LOCALHOST);
-        config.setNamesrvAddr(nameServerAddress());
-        config.setAutoCreateTopicEnable(true);
-        config.setTransactionTimeOut(settings.transactionTimeout.toMillis());
-        config.setTransactionCheckInterval(settings.transactionCheckInterval.toMillis());
-        config.setTransactionCheckMax(settings.transactionCheckMax);
-        config.setTransactionOpBatchInterval((int) settings.transactionOpBatchInterval.toMillis());
-        config.setLoadBalancePollNameServerInterval(1000);
-
-        MessageStoreConfig store = new MessageStoreConfig();
-        Path root = storeDir.resolve("broker");
-        store.setStorePathRootDir(root.toString());
-        store.setStorePathCommitLog(root.resolve("commitlog").toString());
-        store.setMappedFileSizeCommitLog(settings.commitLogFileSize);
-        store.setMappedFileSizeConsumeQueue(20 * 10_000);
-        store.setMaxIndexNum(10_000);
-        store.setMaxHashSlotNum(2_500);
-        store.setMappedFileSizeTimerLog(4 * 1024 * 1024);
-        store.setMessageDelayLevel(settings.messageDelayLevel);
-        store.setMaxMessageSize(settings.maxMessageSize);
-        store.setHaListenPort(0);
-
-        NettyServerConfig server = new NettyServerConfig();
-        server.setListenPort(brokerPort);
-        settings.brokerCustomizer.accept(config);
-        if (settings.accessKey == null) {
-            return new BrokerController(config, server, new NettyClientConfig(), store);
-        }
-        return new BrokerController(config, server, new NettyClientConfig(), store, authConfig(root));
-    }
-
-    /** RocketMQ 5's authentication (ACL 2.0): one super user, kept in the store directory. */
-    private AuthConfig authConfig(Path root) {
-        AuthConfig auth = new AuthConfig();
-        // Providers are cached per config name: a restarted broker needs a name of its own.
-        auth.setConfigName("txmsg-embedded-" + System.nanoTime());
-        auth.setClusterName(settings.clusterName);
-        auth.setAuthConfigPath(root.resolve("config").toString());
-        auth.setAuthenticationEnabled(true);
-        auth.setAuthenticationProvider("org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider");
-        auth.setAuthenticationMetadataProvider("org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider");
-        auth.setInitAuthenticationUser("{\"username\":\"" + settings.accessKey + "\",\"password\":\"" + settings.secretKey + "\"}");
-        return auth;
     }
 
     private void awaitRoute(String topic) {
@@ -289,27 +208,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         return broker;
     }
 
-    private static Path createTempStore() {
-        try {
-            return Files.createTempDirectory("txmsg-rocketmq-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary store directory", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory is not worth failing a test run for.
-        }
-    }
-
     /** Immutable settings; the builder's defaults suit tests. */
-    private record Settings(int nameServerPort, int brokerPort, Path storeDir, String brokerName,
+    record Settings(int nameServerPort, int brokerPort, Path storeDir, String brokerName,
                             String clusterName, Duration transactionTimeout, Duration transactionCheckInterval,
                             int transactionCheckMax, Duration transactionOpBatchInterval, String messageDelayLevel,
                             int commitLogFileSize, int maxMessageSize, Consumer<BrokerConfig> brokerCustomizer,

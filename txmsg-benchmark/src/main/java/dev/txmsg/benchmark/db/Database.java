@@ -12,7 +12,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
-import dev.txmsg.rocketmq.log.SchemaInitialization;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
 
 /** The run's database: one connection pool shared by every scenario, and its tables. */
 public final class Database implements AutoCloseable {

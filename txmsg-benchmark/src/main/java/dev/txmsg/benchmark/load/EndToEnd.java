@@ -14,6 +14,7 @@ import dev.txmsg.benchmark.scenario.Payload;
 import dev.txmsg.benchmark.scenario.Topics;
 import dev.txmsg.benchmark.scenario.TxmsgSenders;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
 
 /**
  * txmsg's end-to-end latency: the {@code txmsg} scenario again, on a topic of its own with a push
@@ -43,11 +44,11 @@ public final class EndToEnd {
     /** Measures at each of {@code threads}. */
     public List<EndToEndResult> measure(List<Integer> threads, Duration warmup, Duration duration) {
         List<EndToEndResult> results = new ArrayList<>();
-        try (RocketMqTransactionalSender sender = TxmsgSenders.builder(nameServer, "bench-end-to-end", dataSource,
+        try (RocketMqTxMsg txmsg = TxmsgSenders.builder(nameServer, "bench-end-to-end", dataSource,
                  Topics.END_TO_END).build();
              ReceiptConsumer consumer = new ReceiptConsumer(nameServer, "bench-end-to-end-consumer", Topics.END_TO_END)) {
             for (int n : threads) {
-                results.add(measure(sender, consumer, n, warmup, duration));
+                results.add(measure(txmsg.sender(), consumer, n, warmup, duration));
                 consumer.clear();
             }
         }

@@ -10,7 +10,7 @@ import dev.txmsg.benchmark.broker.BrokerSettings;
 import dev.txmsg.benchmark.scenario.Payload;
 import dev.txmsg.benchmark.scenario.Topics;
 import dev.txmsg.benchmark.scenario.TxmsgSenders;
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
 
 /**
  * Recovery time: a txmsg producer commits locally and "stops" before its end-transaction reaches
@@ -50,7 +50,7 @@ public final class Recovery {
             for (int i = 0; i < samples; i++) {
                 long orderId = orderIds.next();
                 long committed = commitAndStop(orderId);
-                try (RocketMqTransactionalSender successor = sender().build()) {
+                try (RocketMqTxMsg successor = sender().build()) {
                     if (consumer.awaitAll(List.of(Payload.key(orderId)), patience)) {
                         times.add(Duration.ofNanos(consumer.receivedAt(Payload.key(orderId)) - committed));
                     } else {
@@ -66,8 +66,9 @@ public final class Recovery {
     private long commitAndStop(long orderId) {
         EndTransactionDropper dropper = new EndTransactionDropper();
         long committed;
-        try (RocketMqTransactionalSender crashing = sender().rpcHook(dropper).build()) {
-            crashing.send(Payload.txMessage(Topics.RECOVERY, orderId), TxmsgSenders.INSERT_ORDER, orderId);
+        try (RocketMqTxMsg crashing = sender().build()) {
+            TxmsgSenders.addHook(crashing, dropper);
+            crashing.sender().send(Payload.txMessage(Topics.RECOVERY, orderId), TxmsgSenders.INSERT_ORDER, orderId);
             committed = System.nanoTime();
         }
         if (dropper.dropped() != 1) {
@@ -77,7 +78,7 @@ public final class Recovery {
         return committed;
     }
 
-    private RocketMqTransactionalSender.Builder sender() {
+    private RocketMqTxMsg.Builder sender() {
         return TxmsgSenders.builder(nameServer, GROUP, dataSource, Topics.RECOVERY);
     }
 }

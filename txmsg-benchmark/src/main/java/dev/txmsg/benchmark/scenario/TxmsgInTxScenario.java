@@ -7,8 +7,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.txmsg.benchmark.db.OrderTable;
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
-import dev.txmsg.rocketmq.tx.SpringLocalTransactions;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
+import dev.txmsg.rocketmq.tx.spring.SpringLocalTransactions;
 
 /**
  * {@code txmsg-in-tx}: the send inside a surrounding Spring transaction; the log row and the
@@ -19,7 +19,7 @@ final class TxmsgInTxScenario implements Scenario {
 
     static final String NAME = "txmsg-in-tx";
 
-    private final RocketMqTransactionalSender sender;
+    private final RocketMqTxMsg txmsg;
     private final TransactionTemplate transactions;
     private final JdbcTemplate jdbc;
 
@@ -27,7 +27,7 @@ final class TxmsgInTxScenario implements Scenario {
         DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource);
         this.transactions = new TransactionTemplate(manager);
         this.jdbc = new JdbcTemplate(dataSource);
-        this.sender = TxmsgSenders.builder(nameServer, "bench-txmsg-in-tx", dataSource, Topics.TXMSG_IN_TX)
+        this.txmsg = TxmsgSenders.builder(nameServer, "bench-txmsg-in-tx", dataSource, Topics.TXMSG_IN_TX)
             .localTransactions(new SpringLocalTransactions(manager, dataSource))
             .build();
     }
@@ -39,12 +39,12 @@ final class TxmsgInTxScenario implements Scenario {
 
     @Override
     public void execute(long orderId) {
-        transactions.executeWithoutResult(status -> sender.send(Payload.txMessage(Topics.TXMSG_IN_TX, orderId),
+        transactions.executeWithoutResult(status -> txmsg.sender().send(Payload.txMessage(Topics.TXMSG_IN_TX, orderId),
             (ctx, id) -> OrderTable.insert(jdbc, id), orderId));
     }
 
     @Override
     public void close() {
-        sender.close();
+        txmsg.close();
     }
 }

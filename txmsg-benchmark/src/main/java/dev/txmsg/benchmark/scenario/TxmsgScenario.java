@@ -2,12 +2,12 @@ package dev.txmsg.benchmark.scenario;
 
 import javax.sql.DataSource;
 
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
 
 /**
  * {@code txmsg}: the sender on plain JDBC (the builder's default); the executor inserts on txmsg's
  * connection. {@code txmsg-sequential}: the same with the half send awaited before the local
- * transaction instead of overlapping it ({@code overlapHalfSend(false)}), to show what the overlap buys.
+ * transaction instead of overlapping it ({@code SenderOptions.withOverlapHalfSend(false)}), to show what the overlap buys.
  */
 final class TxmsgScenario implements Scenario {
 
@@ -15,11 +15,12 @@ final class TxmsgScenario implements Scenario {
     static final String SEQUENTIAL = "txmsg-sequential";
 
     private final String name;
-    private final RocketMqTransactionalSender sender;
+    private final RocketMqTxMsg txmsg;
 
     TxmsgScenario(String nameServer, DataSource dataSource, boolean overlap) {
         this.name = overlap ? NAME : SEQUENTIAL;
-        this.sender = TxmsgSenders.builder(nameServer, "bench-" + name, dataSource, Topics.TXMSG).overlapHalfSend(overlap).build();
+        this.txmsg = TxmsgSenders.builder(nameServer, "bench-" + name, dataSource, Topics.TXMSG)
+            .options(o -> o.withOverlapHalfSend(overlap)).build();
     }
 
     @Override
@@ -29,11 +30,11 @@ final class TxmsgScenario implements Scenario {
 
     @Override
     public void execute(long orderId) {
-        sender.send(Payload.txMessage(Topics.TXMSG, orderId), TxmsgSenders.INSERT_ORDER, orderId);
+        txmsg.sender().send(Payload.txMessage(Topics.TXMSG, orderId), TxmsgSenders.INSERT_ORDER, orderId);
     }
 
     @Override
     public void close() {
-        sender.close();
+        txmsg.close();
     }
 }

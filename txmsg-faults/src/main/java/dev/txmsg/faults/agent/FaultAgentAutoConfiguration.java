@@ -10,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
 import dev.txmsg.rocketmq.autoconfigure.TxMsgAutoConfiguration;
 
 /**
@@ -46,7 +46,7 @@ public class FaultAgentAutoConfiguration {
     }
 
     @Bean
-    SmartInitializingSingleton txmsgFaultHooks(ObjectProvider<RocketMqTransactionalSender> sender, Faults faults) {
-        return () -> sender.ifAvailable(s -> FaultHooks.install(s.producer(), faults));
+    SmartInitializingSingleton txmsgFaultHooks(ObjectProvider<RocketMqTxMsg> txmsg, Faults faults) {
+        return () -> txmsg.ifAvailable(t -> FaultHooks.install(t.producer(), faults));
     }
 }

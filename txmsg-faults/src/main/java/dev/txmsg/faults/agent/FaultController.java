@@ -20,13 +20,13 @@ class FaultController {
 
     private final Faults faults;
     private final org.springframework.beans.factory.ObjectProvider<NestedRollbacks> nestedRollbacks;
-    private final org.springframework.beans.factory.ObjectProvider<dev.txmsg.rocketmq.consume.InDoubtWatcher> watcher;
+    private final org.springframework.beans.factory.ObjectProvider<dev.txmsg.rocketmq.RocketMqTxMsg> txmsg;
 
     FaultController(Faults faults, org.springframework.beans.factory.ObjectProvider<NestedRollbacks> nestedRollbacks,
-                    org.springframework.beans.factory.ObjectProvider<dev.txmsg.rocketmq.consume.InDoubtWatcher> watcher) {
+                    org.springframework.beans.factory.ObjectProvider<dev.txmsg.rocketmq.RocketMqTxMsg> txmsg) {
         this.faults = faults;
         this.nestedRollbacks = nestedRollbacks;
-        this.watcher = watcher;
+        this.txmsg = txmsg;
     }
 
     /** F10: places orders in nested scopes that are rolled back while their transaction commits. */
@@ -53,8 +53,8 @@ class FaultController {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("armed", faults.armed());
         s.put("injected", faults.injected());
-        dev.txmsg.rocketmq.consume.InDoubtWatcher w = watcher.getIfAvailable();
-        s.put("inDoubtSettleFailures", w == null ? 0 : w.failures());
+        dev.txmsg.rocketmq.RocketMqTxMsg t = txmsg.getIfAvailable();
+        s.put("inDoubtSettleFailures", t == null ? 0 : t.inDoubtWatcher().map(w -> w.failures()).orElse(0L));
         return s;
     }
 }

@@ -1,12 +1,9 @@
 package dev.txmsg.rocketmq.autoconfigure;
 
-import java.time.Duration;
+import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.apache.rocketmq.acl.common.AclClientRPCHook;
-import org.apache.rocketmq.acl.common.SessionCredentials;
-import org.apache.rocketmq.client.AccessChannel;
 import org.apache.rocketmq.spring.autoconfigure.RocketMQAutoConfiguration;
 import org.apache.rocketmq.spring.autoconfigure.RocketMQProperties;
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,25 +32,32 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.txmsg.api.PayloadConverter;
+import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.spi.CheckListener;
+import dev.txmsg.api.spi.CheckListenerDecorator;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
-import dev.txmsg.rocketmq.log.LogRetention;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
+import dev.txmsg.rocketmq.SenderOptions;
+import dev.txmsg.rocketmq.client.ClientOptions;
+import dev.txmsg.rocketmq.client.DaemonThreads;
+import dev.txmsg.rocketmq.jdbc.PurgeJob;
 import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
-import dev.txmsg.rocketmq.send.JacksonPayloadConverter;
 import dev.txmsg.rocketmq.send.SendResilience;
-import dev.txmsg.rocketmq.tx.SpringLocalTransactions;
+import dev.txmsg.rocketmq.store.ConsumerStore;
+import dev.txmsg.rocketmq.tx.spring.SpringLocalTransactions;
+import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
 
 /**
  * With a {@link DataSource} and {@code rocketmq.name-server}, a ready
  * {@link dev.txmsg.api.TransactionalSender}: local transactions through the application's
  * transaction manager, the transaction log in its database, bodies as JSON through its
- * {@code ObjectMapper}, meters in its registry.
+ * {@code ObjectMapper}, meters in its registry, exhausted half messages settled.
  *
- * <p>A bean of type {@link CheckListener}, {@link TransactionLog} or {@link PayloadConverter}
- * replaces txmsg's own. txmsg publishes no MyBatis {@code SqlSessionFactory} and scans no
- * mappers: the application's MyBatis set-up is untouched.
+ * <p>A bean of type {@link TransactionLog} or {@link PayloadConverter} replaces txmsg's own;
+ * beans of type {@link CheckListenerDecorator} decorate its check-back. txmsg publishes no MyBatis
+ * {@code SqlSessionFactory} and scans no mappers: the application's MyBatis set-up is untouched.
  */
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
     JacksonAutoConfiguration.class, RocketMQAutoConfiguration.class},
@@ -83,95 +87,6 @@ public class TxMsgAutoConfiguration {
         return group;
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    TxMsgMetrics txMsgMetrics(ObjectProvider<MeterRegistry> registry, TxMsgProperties properties,
-                              RocketMQProperties rocketmq, Environment env) {
-        return new TxMsgMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), producerGroup(properties, rocketmq, env));
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    TransactionLog txMsgTransactionLog(DataSource dataSource, TxMsgProperties properties) {
-        Settings.validate(properties);
-        return MyBatisTransactionLog.builder(dataSource)
-            .table(properties.getTable())
-            .lockWait(properties.getCheck().getLockWait())
-            .schemaInitialization(properties.getInitializeSchema())
-            .build();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    PayloadConverter txMsgPayloadConverter(ObjectProvider<ObjectMapper> objectMapper) {
-        return new JacksonPayloadConverter(objectMapper.getIfAvailable(ObjectMapper::new));
-    }
-
-    @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(prefix = "txmsg.retention", name = "enabled", matchIfMissing = true)
-    @ConditionalOnMissingBean
-    LogRetention txMsgLogRetention(TransactionLog log, TxMsgMetrics metrics, TxMsgProperties properties) {
-        Settings.validate(properties);
-        TxMsgProperties.Retention r = properties.getRetention();
-        return new LogRetention(log, r.getPeriod(), properties.getBroker().checkWindow(), r.getInterval(), r.getBatchSize(),
-            metrics).start();
-    }
-
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
-    RocketMqTransactionalSender transactionalSender(DataSource dataSource, TransactionLog log, TxMsgMetrics metrics,
-                                                    PayloadConverter converter, TxMsgProperties properties,
-                                                    RocketMQProperties rocketmq, Environment env,
-                                                    ObjectProvider<PlatformTransactionManager> transactionManager,
-                                                    ObjectProvider<CheckListener> checkListener,
-                                                    ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
-                                                    ObjectProvider<RetryRegistry> retries) {
-        Settings.validate(properties);
-        String group = producerGroup(properties, rocketmq, env);
-        RocketMQProperties.Producer producer = rocketmq.getProducer() != null ? rocketmq.getProducer() : new RocketMQProperties.Producer();
-        Duration sendTimeout = properties.getSend().getTimeout() != null ? properties.getSend().getTimeout()
-            : Duration.ofMillis(producer.getSendMessageTimeout());
-        PlatformTransactionManager tm = transactionManager(transactionManager, dataSource);
-        CheckListener custom = checkListener.getIfUnique();
-
-        RocketMqTransactionalSender.Builder builder = RocketMqTransactionalSender.builder()
-            .nameServer(rocketmq.getNameServer())
-            .producerGroup(group)
-            .dataSource(dataSource)
-            .transactionLog(log)
-            .localTransactions(new SpringLocalTransactions(tm, dataSource))
-            .topics(properties.getTopics())
-            .sendTimeout(sendTimeout)
-            .overlapHalfSend(properties.getSend().isOverlap())
-            .checkBackPool(properties.getCheck().getPoolSize(), properties.getCheck().getQueueCapacity())
-            .payloadConverter(converter)
-            .metrics(metrics)
-            .namespace(producer.getNamespace())
-            .producer(p -> {
-                // rocketmq.producer.retry-times-* do not apply: txmsg retries half messages itself.
-                p.setRetryAnotherBrokerWhenNotStoreOK(producer.isRetryNextServer());
-                p.setMaxMessageSize(producer.getMaxMessageSize());
-                p.setCompressMsgBodyOverHowmuch(producer.getCompressMessageBodyThreshold());
-                p.setUseTLS(producer.isTlsEnable());
-                if (StringUtils.hasText(rocketmq.getAccessChannel())) {
-                    p.setAccessChannel(AccessChannel.valueOf(rocketmq.getAccessChannel()));
-                }
-            });
-        if (StringUtils.hasText(producer.getAccessKey()) && StringUtils.hasText(producer.getSecretKey())) {
-            builder.rpcHook(new AclClientRPCHook(new SessionCredentials(producer.getAccessKey(), producer.getSecretKey())));
-        }
-        if (custom != null) {
-            builder.checkListener(defaultListener -> custom);
-        }
-        if (properties.getRetention().isEnabled()) {
-            builder.retention(properties.getRetention().getPeriod()).clockSkew(properties.getCheck().getClockSkew());
-        }
-        TxMsgProperties.Resilience resilience = properties.getResilience();
-        builder.circuitBreaker(resilience.isEnabled() ? circuitBreaker(resilience, circuitBreakers.getIfAvailable()) : null);
-        builder.retry(resilience.isEnabled() ? retry(resilience, retries.getIfAvailable()) : null);
-        return builder.build();
-    }
-
     /**
      * The transaction manager of txmsg's DataSource: the one that says it manages it, else the
      * only one (unless it visibly manages another resource: start-up fails, since the log row
@@ -179,7 +94,7 @@ public class TxMsgAutoConfiguration {
      */
     static PlatformTransactionManager transactionManager(ObjectProvider<PlatformTransactionManager> candidates,
                                                          DataSource dataSource) {
-        java.util.List<PlatformTransactionManager> all = candidates.orderedStream().toList();
+        List<PlatformTransactionManager> all = candidates.orderedStream().toList();
         for (PlatformTransactionManager tm : all) {
             if (SpringLocalTransactions.manages(tm, dataSource)) {
                 return tm;
@@ -196,12 +111,122 @@ public class TxMsgAutoConfiguration {
         return new JdbcTransactionManager(dataSource);
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    TxMsgMetrics txMsgMetrics(ObjectProvider<MeterRegistry> registry, TxMsgProperties properties,
+                              RocketMQProperties rocketmq, Environment env) {
+        return new TxMsgMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), producerGroup(properties, rocketmq, env));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TransactionLog txMsgTransactionLog(DataSource dataSource, TxMsgProperties properties) {
+        return MyBatisTransactionLog.builder(dataSource)
+            .table(properties.getTable())
+            .lockWait(properties.getCheck().getLockWait())
+            .schemaInitialization(properties.getInitializeSchema())
+            .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ConsumerStore txMsgConsumerStore(DataSource dataSource, TxMsgProperties properties) {
+        return new ConsumerStore(dataSource, properties.getInitializeSchema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PayloadConverter txMsgPayloadConverter(ObjectProvider<ObjectMapper> objectMapper) {
+        return new JacksonPayloadConverter(objectMapper.getIfAvailable(ObjectMapper::new));
+    }
+
+    /** How the sender reaches the brokers: rocketmq-spring's rocketmq.name-server and rocketmq.producer.*. */
+    @Bean
+    @ConditionalOnMissingBean
+    ClientOptions txMsgClientOptions(RocketMQProperties rocketmq) {
+        RocketMQProperties.Producer p = rocketmq.getProducer() != null ? rocketmq.getProducer() : new RocketMQProperties.Producer();
+        if (StringUtils.hasText(p.getAccessKey()) != StringUtils.hasText(p.getSecretKey())) {
+            throw new IllegalStateException("invalid RocketMQ configuration: rocketmq.producer.access-key and "
+                + "rocketmq.producer.secret-key must be set together (ACL), or neither; only one is set");
+        }
+        return ClientOptions.of(rocketmq.getNameServer()).withNamespace(p.getNamespace())
+            .withCredentials(p.getAccessKey(), p.getSecretKey()).withTls(p.isTlsEnable())
+            .withAccessChannel(rocketmq.getAccessChannel());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "txmsg.retention", name = "enabled", matchIfMissing = true)
+    @ConditionalOnMissingBean(name = "txMsgLogRetention")
+    PurgeJob txMsgLogRetention(TransactionLog log, TxMsgMetrics metrics, TxMsgProperties properties) {
+        RetentionProperties r = properties.getRetention();
+        return new PurgeJob("transaction-log", PurgeJob.of(log), r.getPeriod(), properties.getBroker().checkWindow(), r.getInterval(), r.getBatchSize(), metrics::purged,
+            metrics::logRows).start(DaemonThreads.named("retention-transaction-log"));
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    RocketMqTxMsg txMsgRocketMq(DataSource dataSource, TransactionLog log, ConsumerStore store, TxMsgMetrics metrics,
+                                PayloadConverter converter, ClientOptions client, TxMsgProperties properties,
+                                RocketMQProperties rocketmq, Environment env,
+                                ObjectProvider<PlatformTransactionManager> transactionManager,
+                                ObjectProvider<CheckListener> checkListener,
+                                ObjectProvider<CheckListenerDecorator> decorators,
+                                ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
+                                ObjectProvider<RetryRegistry> retries) {
+        if (checkListener.stream().findAny().isPresent()) {
+            throw new IllegalStateException("invalid txmsg configuration: a CheckListener bean would replace txmsg's fenced "
+                + "check-back. Declare a CheckListenerDecorator bean instead: it receives txmsg's listener and decides only what "
+                + "it adds.");
+        }
+        String group = producerGroup(properties, rocketmq, env);
+        RocketMQProperties.Producer producer = rocketmq.getProducer() != null ? rocketmq.getProducer() : new RocketMQProperties.Producer();
+        RocketMqTxMsg.Builder builder = RocketMqTxMsg.builder(client, group)
+            .dataSource(dataSource)
+            .transactionLog(log)
+            .localTransactions(new SpringLocalTransactions(transactionManager(transactionManager, dataSource), dataSource))
+            .options(senderOptions(properties, producer))
+            .payloadConverter(converter)
+            .metrics(metrics)
+            .producer(p -> {
+                // rocketmq.producer.retry-times-* do not apply: txmsg retries half messages itself.
+                p.setRetryAnotherBrokerWhenNotStoreOK(producer.isRetryNextServer());
+                p.setMaxMessageSize(producer.getMaxMessageSize());
+                p.setCompressMsgBodyOverHowmuch(producer.getCompressMessageBodyThreshold());
+            });
+        decorators.orderedStream().forEach(builder::decorate);
+        if (properties.getInDoubt().isEnabled()) {
+            builder.inDoubtWatcher(store);
+        }
+        ResilienceProperties resilience = properties.getResilience();
+        builder.resilience(resilience.isEnabled() ? circuitBreaker(resilience, circuitBreakers.getIfAvailable()) : null,
+            resilience.isEnabled() ? retry(resilience, retries.getIfAvailable()) : null);
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(TransactionalSender.class)
+    RocketMqTransactionalSender transactionalSender(RocketMqTxMsg txmsg) {
+        return txmsg.sender();
+    }
+
+    private static SenderOptions senderOptions(TxMsgProperties properties, RocketMQProperties.Producer producer) {
+        SendProperties send = properties.getSend();
+        CheckProperties check = properties.getCheck();
+        return SenderOptions.defaults()
+            .withTopics(properties.getTopics())
+            .withSendTimeout(send.getTimeout() != null ? send.getTimeout() : java.time.Duration.ofMillis(producer.getSendMessageTimeout()))
+            .withOverlapHalfSend(send.isOverlap())
+            .withCheckBackPool(check.getPoolSize(), check.getQueueCapacity())
+            .withRetention(properties.getRetention().isEnabled() ? properties.getRetention().getPeriod() : null, check.getClockSkew())
+            .withInDoubtProbeInterval(properties.getInDoubt().getProbeInterval());
+    }
+
     /** resilience4j-spring-boot3's instance named txmsg if it has one, else one from txmsg.resilience.*. */
-    private static CircuitBreaker circuitBreaker(TxMsgProperties.Resilience resilience, CircuitBreakerRegistry registry) {
+    private static CircuitBreaker circuitBreaker(ResilienceProperties resilience, CircuitBreakerRegistry registry) {
         if (registry != null && registry.find(SendResilience.INSTANCE).isPresent()) {
             return registry.circuitBreaker(SendResilience.INSTANCE);
         }
-        TxMsgProperties.CircuitBreakerSettings cb = resilience.getCircuitBreaker();
+        ResilienceProperties.CircuitBreakerSettings cb = resilience.getCircuitBreaker();
         return CircuitBreaker.of(SendResilience.INSTANCE, CircuitBreakerConfig.from(SendResilience.defaultCircuitBreakerConfig())
             .failureRateThreshold(cb.getFailureRateThreshold())
             .slidingWindowSize(cb.getSlidingWindowSize())
@@ -211,11 +236,11 @@ public class TxMsgAutoConfiguration {
             .build());
     }
 
-    private static Retry retry(TxMsgProperties.Resilience resilience, RetryRegistry registry) {
+    private static Retry retry(ResilienceProperties resilience, RetryRegistry registry) {
         if (registry != null && registry.find(SendResilience.INSTANCE).isPresent()) {
             return registry.retry(SendResilience.INSTANCE);
         }
-        TxMsgProperties.RetrySettings r = resilience.getRetry();
+        ResilienceProperties.RetrySettings r = resilience.getRetry();
         return Retry.of(SendResilience.INSTANCE, SendResilience.retryConfig(r.getMaxAttempts(), r.getInitialBackoff(), r.getMultiplier()));
     }
 }

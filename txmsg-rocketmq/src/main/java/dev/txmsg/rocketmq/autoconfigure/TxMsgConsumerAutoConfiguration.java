@@ -1,16 +1,13 @@
 package dev.txmsg.rocketmq.autoconfigure;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import org.apache.rocketmq.acl.common.AclClientRPCHook;
-import org.apache.rocketmq.acl.common.SessionCredentials;
-import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.spring.autoconfigure.RocketMQProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,6 +21,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.StringUtils;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -32,36 +31,27 @@ import dev.txmsg.api.consume.MessageHandler;
 import dev.txmsg.api.consume.Subscription;
 import dev.txmsg.api.consume.TxMsgListener;
 import dev.txmsg.api.ops.Operations;
-import dev.txmsg.api.spi.TransactionLog;
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
-import dev.txmsg.rocketmq.consume.ConsumerMetrics;
-import dev.txmsg.rocketmq.consume.InDoubtWatcher;
-import dev.txmsg.rocketmq.consume.Republisher;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
+import dev.txmsg.rocketmq.client.ClientOptions;
+import dev.txmsg.rocketmq.client.DaemonThreads;
+import dev.txmsg.rocketmq.consume.ConsumerOptions;
 import dev.txmsg.rocketmq.consume.RocketMqConsumers;
-import dev.txmsg.rocketmq.log.ConsumerStore;
-import dev.txmsg.rocketmq.log.LogRetention;
-import dev.txmsg.rocketmq.log.RetentionHorizon;
-import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
+import dev.txmsg.rocketmq.jdbc.PurgeJob;
+import dev.txmsg.rocketmq.metrics.ConsumerMetrics;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
-import dev.txmsg.rocketmq.tx.SpringLocalTransactions;
+import dev.txmsg.rocketmq.store.ConsumerStore;
+import dev.txmsg.rocketmq.tx.spring.SpringLocalTransactions;
 
 /**
  * The consumer side: the application's {@code @TxMsgListener} handlers and {@link Subscription}
- * beans run on RocketMQ push consumers with exactly-once effects; exhausted half messages of the
- * sender's group are settled; {@link Operations} lists, replays and discards what is stuck.
+ * beans run on RocketMQ push consumers with exactly-once effects; {@link Operations} lists,
+ * replays and discards what is stuck; the sender's in-doubt watcher is started with them.
  */
 @AutoConfiguration(after = TxMsgAutoConfiguration.class)
-@ConditionalOnBean(DataSource.class)
+@ConditionalOnBean({DataSource.class, ConsumerStore.class})
 @ConditionalOnProperty(prefix = "rocketmq", name = "name-server")
 @ConditionalOnProperty(prefix = "txmsg", name = "enabled", matchIfMissing = true)
 public class TxMsgConsumerAutoConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    ConsumerStore txMsgConsumerStore(DataSource dataSource, TxMsgProperties properties) {
-        Settings.validate(properties);
-        return new ConsumerStore(dataSource, properties.getInitializeSchema());
-    }
 
     @Bean
     @ConditionalOnMissingBean
@@ -72,24 +62,32 @@ public class TxMsgConsumerAutoConfiguration {
         return metrics;
     }
 
+    /**
+     * How the consumers reach the brokers: rocketmq.consumer.namespace, rocketmq.consumer.tls-enable,
+     * rocketmq.consumer.access-key and secret-key (else the producer's), the rest as the sender's.
+     */
+    static ClientOptions consumerClient(ClientOptions producer, RocketMQProperties rocketmq) {
+        RocketMQProperties.PushConsumer c = rocketmq.getConsumer();
+        ClientOptions client = producer.withNamespace(c == null ? null : c.getNamespace()).withTls(c != null && c.isTlsEnable());
+        return c != null && StringUtils.hasText(c.getAccessKey()) && StringUtils.hasText(c.getSecretKey())
+            ? client.withCredentials(c.getAccessKey(), c.getSecretKey()) : client;
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "txmsg.consumer", name = "enabled", matchIfMissing = true)
     @ConditionalOnMissingBean
     RocketMqConsumers txMsgConsumers(ApplicationContext context, Environment env, DataSource dataSource, ConsumerStore store,
                                      ConsumerMetrics metrics, PayloadConverter converter, TxMsgProperties properties,
-                                     RocketMQProperties rocketmq, ObjectProvider<PlatformTransactionManager> transactionManager) {
-        RocketMqConsumers.Builder builder = RocketMqConsumers.builder()
-            .nameServer(rocketmq.getNameServer())
-            .dataSource(dataSource)
+                                     ClientOptions client, RocketMQProperties rocketmq,
+                                     ObjectProvider<PlatformTransactionManager> transactionManager) {
+        ConsumerProperties consumer = properties.getConsumer();
+        RocketMqConsumers.Builder builder = RocketMqConsumers.builder(consumerClient(client, rocketmq), dataSource)
             .store(store)
             .localTransactions(new SpringLocalTransactions(TxMsgAutoConfiguration.transactionManager(transactionManager, dataSource),
                 dataSource))
             .payloadConverter(converter)
             .metrics(metrics)
-            .threads(properties.getConsumer().getThreads())
-            .fromFirstOffset(properties.getConsumer().getStartFrom() == TxMsgProperties.StartFrom.FIRST)
-            .rpcHook(consumerRpcHook(rocketmq))
-            .namespace(rocketmq.getConsumer() == null ? null : rocketmq.getConsumer().getNamespace());
+            .options(new ConsumerOptions(consumer.getThreads(), consumer.getStartFrom() == ConsumerProperties.StartFrom.FIRST));
         subscriptions(context, env).forEach(builder::subscribe);
         return builder.build();
     }
@@ -115,67 +113,37 @@ public class TxMsgConsumerAutoConfiguration {
         return found;
     }
 
+    /** Starts the consumers and the in-doubt watcher once every handler is ready; stops them first on close. */
     @Bean
-    TxMsgLifecycle txMsgConsumersLifecycle(ObjectProvider<RocketMqConsumers> consumers, ObjectProvider<InDoubtWatcher> watcher) {
+    TxMsgLifecycle txMsgConsumersLifecycle(ObjectProvider<RocketMqConsumers> consumers, ObjectProvider<RocketMqTxMsg> txmsg) {
         return new TxMsgLifecycle(() -> {
             consumers.ifAvailable(RocketMqConsumers::start);
-            watcher.ifAvailable(InDoubtWatcher::start);
+            txmsg.ifAvailable(RocketMqTxMsg::startInDoubtWatcher);
         }, () -> {
-            watcher.ifAvailable(InDoubtWatcher::close);
+            txmsg.ifAvailable(RocketMqTxMsg::stopInDoubtWatcher);
             consumers.ifAvailable(RocketMqConsumers::close);
         });
-    }
-
-    @Bean(destroyMethod = "close")
-    @ConditionalOnBean(RocketMqTransactionalSender.class)
-    @ConditionalOnProperty(prefix = "txmsg.in-doubt", name = "enabled", matchIfMissing = true)
-    @ConditionalOnMissingBean
-    InDoubtWatcher txMsgInDoubtWatcher(RocketMqTransactionalSender sender, TransactionLog log, ConsumerStore store,
-                                       TxMsgProperties properties, RocketMQProperties rocketmq, TxMsgMetrics metrics) {
-        RetentionHorizon horizon = properties.getRetention().isEnabled()
-            ? RetentionHorizon.of(properties.getRetention().getPeriod(), properties.getCheck().getClockSkew(), Clock.systemUTC())
-            : RetentionHorizon.none();
-        InDoubtWatcher watcher = new InDoubtWatcher(rocketmq.getNameServer(), sender.producer().getNamespace(),
-            sender.producer().getProducerGroup(), producerRpcHook(rocketmq), log, store, new Republisher(sender.producer()), horizon,
-            properties.getInDoubt().getProbeInterval());
-        metrics.inDoubtWatcher(watcher::failing, watcher::failures);
-        return watcher;
     }
 
     @Bean
     @ConditionalOnMissingBean(Operations.class)
     TxMsgOperations txMsgOperations(ConsumerStore store, ObjectProvider<RocketMqConsumers> consumers,
-                                    ObjectProvider<RocketMqTransactionalSender> sender) {
-        RocketMqTransactionalSender s = sender.getIfAvailable();
-        return new TxMsgOperations(store, consumers.getIfAvailable(), s == null ? null : new Republisher(s.producer()));
+                                    ObjectProvider<RocketMqTxMsg> txmsg) {
+        RocketMqTxMsg t = txmsg.getIfAvailable();
+        return new TxMsgOperations(store, consumers.getIfAvailable(), t == null ? null : t.republisher());
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "txmsg.consumer.retention", name = "enabled", matchIfMissing = true)
-    LogRetention txMsgConsumeLogRetention(ConsumerStore store, ConsumerMetrics metrics, TxMsgProperties properties) {
-        TxMsgProperties.Retention r = properties.getConsumer().getRetention();
-        io.micrometer.core.instrument.Counter purged = io.micrometer.core.instrument.Counter.builder("txmsg.consume.log.purged")
-            .description("consume-log rows deleted by the retention job").register(metrics.registry());
-        java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong(-1);
-        io.micrometer.core.instrument.Gauge.builder("txmsg.consume.log.rows", rows, java.util.concurrent.atomic.AtomicLong::get)
+    @ConditionalOnMissingBean(name = "txMsgConsumeLogRetention")
+    PurgeJob txMsgConsumeLogRetention(ConsumerStore store, ConsumerMetrics metrics, TxMsgProperties properties) {
+        RetentionProperties r = properties.getConsumer().getRetention();
+        Counter purged = Counter.builder("txmsg.consume.log.purged").description("consume-log rows deleted by the retention job")
+            .register(metrics.registry());
+        AtomicLong rows = new AtomicLong(-1);
+        Gauge.builder("txmsg.consume.log.rows", rows, AtomicLong::get)
             .description("rows in the consume log as last counted by the retention job").register(metrics.registry());
-        return new LogRetention("consume-log", store.consumeLog(), r.getPeriod(), properties.getBroker().checkWindow(), r.getInterval(), r.getBatchSize(), purged::increment, rows::set).start();
-    }
-
-    static RPCHook producerRpcHook(RocketMQProperties rocketmq) {
-        RocketMQProperties.Producer p = rocketmq.getProducer();
-        return p == null ? null : hook(p.getAccessKey(), p.getSecretKey());
-    }
-
-    /** rocketmq.consumer.access-key / secret-key, else the producer's. */
-    static RPCHook consumerRpcHook(RocketMQProperties rocketmq) {
-        RocketMQProperties.PushConsumer c = rocketmq.getConsumer();
-        RPCHook own = c == null ? null : hook(c.getAccessKey(), c.getSecretKey());
-        return own != null ? own : producerRpcHook(rocketmq);
-    }
-
-    private static RPCHook hook(String accessKey, String secretKey) {
-        return StringUtils.hasText(accessKey) && StringUtils.hasText(secretKey)
-            ? new AclClientRPCHook(new SessionCredentials(accessKey, secretKey)) : null;
+        return new PurgeJob("consume-log", store.consumeLog(), r.getPeriod(), properties.getBroker().checkWindow(), r.getInterval(), r.getBatchSize(), purged::increment,
+            rows::set).start(DaemonThreads.named("retention-consume-log"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.txmsg.rocketmq.autoconfigure;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,20 +9,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.txmsg.api.spi.TransactionLog;
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
-import dev.txmsg.rocketmq.consume.InDoubtWatcher;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
 
 /** Registers txmsg's health contributor when Actuator is present ({@code management.health.txmsg.enabled}). */
-@AutoConfiguration(after = {TxMsgAutoConfiguration.class, TxMsgConsumerAutoConfiguration.class})
+@AutoConfiguration(after = TxMsgAutoConfiguration.class)
 @ConditionalOnClass(HealthContributor.class)
-@ConditionalOnBean(RocketMqTransactionalSender.class)
+@ConditionalOnBean(RocketMqTxMsg.class)
 @ConditionalOnEnabledHealthIndicator("txmsg")
 public class TxMsgHealthConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "txmsgHealthContributor")
-    HealthContributor txmsgHealthContributor(RocketMqTransactionalSender sender, TransactionLog log,
-                                             ObjectProvider<InDoubtWatcher> watcher) {
-        return TxMsgHealthIndicators.of(sender, log, watcher.getIfAvailable());
+    HealthContributor txmsgHealthContributor(RocketMqTxMsg txmsg, TransactionLog log) {
+        return TxMsgHealthIndicators.of(txmsg, log);
     }
 }

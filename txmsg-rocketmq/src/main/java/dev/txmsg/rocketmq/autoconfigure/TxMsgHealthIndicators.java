@@ -10,8 +10,8 @@ import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 import dev.txmsg.api.spi.TransactionLog;
-import dev.txmsg.rocketmq.RocketMqTransactionalSender;
-import dev.txmsg.rocketmq.consume.InDoubtWatcher;
+import dev.txmsg.rocketmq.RocketMqTxMsg;
+import dev.txmsg.rocketmq.check.InDoubtWatcher;
 
 /**
  * txmsg's Actuator health, {@code /actuator/health/txmsg}: {@code broker} (the producer runs and
@@ -23,13 +23,11 @@ final class TxMsgHealthIndicators {
     private TxMsgHealthIndicators() {
     }
 
-    static HealthContributor of(RocketMqTransactionalSender sender, TransactionLog log, InDoubtWatcher watcher) {
+    static HealthContributor of(RocketMqTxMsg txmsg, TransactionLog log) {
         Map<String, HealthIndicator> parts = new java.util.LinkedHashMap<>();
-        parts.put("broker", broker(sender));
+        parts.put("broker", broker(txmsg));
         parts.put("log", log(log));
-        if (watcher != null) {
-            parts.put("inDoubt", inDoubt(watcher));
-        }
+        txmsg.inDoubtWatcher().ifPresent(watcher -> parts.put("inDoubt", inDoubt(watcher)));
         return CompositeHealthContributor.fromMap(parts);
     }
 
@@ -44,13 +42,13 @@ final class TxMsgHealthIndicators {
         };
     }
 
-    private static HealthIndicator broker(RocketMqTransactionalSender sender) {
+    private static HealthIndicator broker(RocketMqTxMsg txmsg) {
         return () -> {
-            var producer = sender.producer().getDefaultMQProducerImpl();
+            var producer = txmsg.producer().getDefaultMQProducerImpl();
             ServiceState state = producer.getServiceState();
             Health.Builder health = state == ServiceState.RUNNING ? Health.up() : Health.down();
-            health.withDetail("producerGroup", sender.producerGroup()).withDetail("producer", state.name())
-                .withDetail("nameServer", sender.producer().getNamesrvAddr());
+            health.withDetail("producerGroup", txmsg.sender().producerGroup()).withDetail("producer", state.name())
+                .withDetail("nameServer", txmsg.producer().getNamesrvAddr());
             if (state != ServiceState.RUNNING) {
                 return health.build();
             }

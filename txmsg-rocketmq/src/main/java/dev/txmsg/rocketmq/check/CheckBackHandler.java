@@ -1,42 +1,41 @@
 package dev.txmsg.rocketmq.check;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.TransactionListener;
 import org.apache.rocketmq.common.message.Message;
-import org.apache.rocketmq.common.message.MessageConst;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.txmsg.api.TransactionState;
-import dev.txmsg.api.spi.CheckListener;
 import dev.txmsg.api.spi.CheckRequest;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
-import dev.txmsg.rocketmq.send.HalfMessages;
+import dev.txmsg.rocketmq.wire.WireFormat;
 
 /**
- * Adapts RocketMQ's {@link TransactionListener} to a {@link CheckListener}. The client runs it on
- * the check-back pool, never on its remoting threads. RocketMQ turns a listener's exception into
- * UNKNOW itself; this adapter does the same explicitly, so that no error ever becomes ROLLBACK.
+ * Answers the broker's check-backs through the {@link ConfiguredDecider}. The client runs it on
+ * the check-back pool, never on its remoting threads. No error ever becomes ROLLBACK: what cannot
+ * be decided is UNKNOWN, and the broker asks again.
  */
 public final class CheckBackHandler implements TransactionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckBackHandler.class);
 
-    private final CheckListener listener;
+    private final ConfiguredDecider decider;
     private final String group;
     private final TxMsgMetrics metrics;
 
     /**
-     * @param listener decides the answers
-     * @param group    the producer group being asked
-     * @param metrics  where answers are counted
+     * @param decider decides the answers
+     * @param group   the producer group being asked
+     * @param metrics where answers are counted
      */
-    public CheckBackHandler(CheckListener listener, String group, TxMsgMetrics metrics) {
-        this.listener = Objects.requireNonNull(listener, "listener");
+    public CheckBackHandler(ConfiguredDecider decider, String group, TxMsgMetrics metrics) {
+        this.decider = Objects.requireNonNull(decider, "decider");
         this.group = Objects.requireNonNull(group, "group");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -49,16 +48,10 @@ public final class CheckBackHandler implements TransactionListener {
 
     @Override
     public LocalTransactionState checkLocalTransaction(MessageExt msg) {
-        TransactionState answer;
-        try {
-            answer = listener.check(request(msg));
-            if (answer == null) {
-                answer = TransactionState.UNKNOWN;
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.warn("check listener failed for transaction {}; answered UNKNOWN", msg.getTransactionId(), e);
-            answer = TransactionState.UNKNOWN;
-        }
+        CheckRequest request = WireFormat.checkRequest(msg, msg.getTopic(), group);
+        Decision decision = decider.decide(request);
+        report(request, decision);
+        TransactionState answer = decision.state();
         metrics.checkBack(answer);
         return switch (answer) {
             case COMMITTED -> LocalTransactionState.COMMIT_MESSAGE;
@@ -67,12 +60,35 @@ public final class CheckBackHandler implements TransactionListener {
         };
     }
 
-    private CheckRequest request(MessageExt msg) {
-        String txId = msg.getTransactionId() != null ? msg.getTransactionId()
-            : msg.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        String checkTimes = msg.getProperty(MessageConst.PROPERTY_TRANSACTION_CHECK_TIMES);
-        return new CheckRequest(txId, msg.getMsgId(), msg.getTopic(), group,
-            msg.getProperty(HalfMessages.LOG_IDENTITY_PROPERTY), Instant.ofEpochMilli(msg.getBornTimestamp()),
-            checkTimes == null ? 0 : Integer.parseInt(checkTimes), msg.getProperties());
+    /** Counts and logs what deserves an alarm or a trace. */
+    private void report(CheckRequest request, Decision decision) {
+        String txId = request.transactionId();
+        switch (decision.basis()) {
+            case FOREIGN -> {
+                metrics.foreign();
+                LOG.error("check-back for transaction {} (topic {}, group {}) of another transaction log ({}; this one is {}): "
+                        + "answered UNKNOWN. Another service or environment shares producer group {}; give each its own group.",
+                    txId, request.topic(), request.producerGroup(),
+                    request.logIdentity() == null ? "not sent by txmsg" : request.logIdentity(), decider.logIdentity(),
+                    request.producerGroup());
+            }
+            case RUNNING -> metrics.stillRunning();
+            case BEYOND_RETENTION -> {
+                metrics.beyondRetention();
+                LOG.error("check-back for transaction {} (topic {}) born {} finds no log row, but the message is older than "
+                        + "the log's retention ({}): its row may have been purged, so nothing can be decided. Answered UNKNOWN; "
+                        + "the broker gives up after its last check. Keep the retention above the broker's whole check window.",
+                    txId, request.topic(), request.bornAt(), decider.horizon());
+            }
+            case FENCED -> {
+                metrics.fenced();
+                LOG.warn("check-back fenced transaction {} (topic {}): no log row {} after the send; answered ROLLBACK. "
+                    + "Should its local transaction still run, it fails.", txId, request.topic(),
+                    Duration.between(request.bornAt(), Instant.now()));
+            }
+            default -> {
+                // LOGGED, FAILED (logged where it failed), DECORATED: nothing to add
+            }
+        }
     }
 }

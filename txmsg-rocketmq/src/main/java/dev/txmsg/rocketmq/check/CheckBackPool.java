@@ -4,11 +4,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.txmsg.rocketmq.client.DaemonThreads;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 
 /**
@@ -34,12 +34,7 @@ public final class CheckBackPool {
             throw new IllegalArgumentException("the check-back pool needs at least 1 thread and a queue of at least 1, got "
                 + threads + " and " + queueCapacity);
         }
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "txmsg-checkback-" + group + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        ThreadFactory factory = DaemonThreads.named("checkback-" + group);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(queueCapacity), factory, (r, executor) -> {
                 metrics.dropped();

@@ -9,14 +9,15 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.txmsg.api.PayloadConverter;
 import dev.txmsg.api.consume.ConsumeContext;
 import dev.txmsg.api.consume.Subscription;
 import dev.txmsg.api.ops.DeadLetter;
-import dev.txmsg.rocketmq.log.ConsumerStore;
-import dev.txmsg.rocketmq.log.DeadLetterRow;
-import dev.txmsg.rocketmq.log.Rows;
+import dev.txmsg.rocketmq.store.ConsumerStore;
+import dev.txmsg.rocketmq.store.FailedDelivery;
 import dev.txmsg.rocketmq.tx.LocalTransaction;
 import dev.txmsg.rocketmq.tx.LocalTransactions;
+import dev.txmsg.rocketmq.wire.Received;
 
 /**
  * Applies one message once: in one local transaction, the consume-log row (a duplicate finds the
@@ -24,13 +25,13 @@ import dev.txmsg.rocketmq.tx.LocalTransactions;
  * then the handler, then the commit. Failures are recorded as RETRYING, and DEAD after the last
  * attempt or for a non-retryable failure.
  */
-final class ConsumePipeline {
+public final class ConsumePipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumePipeline.class);
     private static final int MAX_CAUSE_CHARS = 16_000;
 
     /** What became of a delivery. */
-    enum Outcome {
+    public enum Outcome {
         /** The handler ran and committed. */
         APPLIED,
         /** The group applied this message before; the handler did not run. */
@@ -45,10 +46,22 @@ final class ConsumePipeline {
 
     private final LocalTransactions transactions;
     private final ConsumerStore store;
+    private final PayloadConverter converter;
 
-    ConsumePipeline(LocalTransactions transactions, ConsumerStore store) {
+    ConsumePipeline(LocalTransactions transactions, ConsumerStore store, PayloadConverter converter) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.store = Objects.requireNonNull(store, "store");
+        this.converter = Objects.requireNonNull(converter, "converter");
+    }
+
+    /** The converter of payloads. */
+    PayloadConverter converter() {
+        return converter;
+    }
+
+    /** The consumer tables. */
+    public ConsumerStore store() {
+        return store;
     }
 
     /** Delivers {@code message} to the subscription's handler, recording a failure. */
@@ -83,14 +96,15 @@ final class ConsumePipeline {
     }
 
     /**
-     * Replays a dead letter: as {@link #apply(Subscription, Received)}, with the dead letter moved
-     * from DEAD to REPLAYED first, in the same transaction, so that a concurrent discard waits for
-     * the outcome instead of racing it.
+     * Replays a dead letter through the subscription's handler: as a delivery, with the dead letter
+     * moved from DEAD to REPLAYED first, in the same transaction, so that a concurrent discard waits
+     * for the outcome instead of racing it.
      *
-     * @return the outcome, the failure, or {@link Outcome#NOT_PENDING} if it was no longer DEAD
+     * @return the outcome ({@link Outcome#APPLIED}, {@link Outcome#DUPLICATE} if the consume log shows
+     *         it applied, {@link Outcome#NOT_PENDING} if it was no longer DEAD), or the failure
      */
-    Attempt replay(Subscription subscription, Received message, long deadLetterId) {
-        return apply(subscription, message, deadLetterId);
+    public Attempt replay(Subscription subscription, DeadLetter letter) {
+        return apply(subscription, Received.replayOf(letter, converter), letter.id());
     }
 
     private Attempt apply(Subscription subscription, Received message, Long deadLetterId) {
@@ -132,9 +146,8 @@ final class ConsumePipeline {
 
     private Outcome recordFailure(Subscription subscription, Received message, Throwable cause) {
         boolean dead = subscription.isNonRetryable(cause) || message.attempt() >= subscription.maxAttempts();
-        DeadLetterRow row = row(subscription.consumerGroup(), message, cause, dead);
         try {
-            store.recordFailure(row);
+            store.recordFailure(failure(subscription.consumerGroup(), message, cause, dead));
         } catch (SQLException | RuntimeException e) {
             LOG.warn("could not record the failure of {} in group {} ({}); it is delivered again", message,
                 subscription.consumerGroup(), e.toString());
@@ -150,31 +163,26 @@ final class ConsumePipeline {
         return Outcome.RETRY;
     }
 
-    private static DeadLetterRow row(String group, Received message, Throwable cause, boolean dead) {
-        DeadLetterRow r = new DeadLetterRow();
-        r.consumerGroup = group;
-        r.messageKey = message.deduplicationKey();
-        r.messageId = message.messageId();
-        r.topic = message.topic();
-        r.tag = Rows.tag(message.tag());
-        r.messageKeys = Rows.keys(message.keys());
-        r.body = message.rawBody();
-        r.properties = Rows.properties(message.properties());
-        r.attempts = message.attempt();
-        r.cause = describe(cause);
-        r.status = (dead ? DeadLetter.Status.DEAD : DeadLetter.Status.RETRYING).name();
-        return r;
+    private static FailedDelivery failure(String group, Received message, Throwable cause, boolean dead) {
+        return new FailedDelivery(group, message.deduplicationKey(), message.messageId(), message.topic(), message.tag(),
+            message.keys(), message.rawBody(), message.properties(), message.attempt(), describe(cause), dead);
     }
 
-    static String describe(Throwable cause) {
+    /** A failure as recorded: its stack trace, cut at 16,000 characters. */
+    public static String describe(Throwable cause) {
         StringWriter out = new StringWriter();
         cause.printStackTrace(new PrintWriter(out));
         String text = out.toString();
         return text.length() > MAX_CAUSE_CHARS ? text.substring(0, MAX_CAUSE_CHARS) + "\n..." : text;
     }
 
-    /** The outcome of one run of the handler: an outcome, or a failure to record. */
-    record Attempt(Outcome outcome, Throwable failure) {
+    /**
+     * The outcome of one run of the handler: an outcome, or a failure to record.
+     *
+     * @param outcome what happened, or {@code null} after a failure
+     * @param failure the failure, or {@code null}
+     */
+    public record Attempt(Outcome outcome, Throwable failure) {
         static Attempt failed(Throwable failure) {
             return new Attempt(null, failure);
         }

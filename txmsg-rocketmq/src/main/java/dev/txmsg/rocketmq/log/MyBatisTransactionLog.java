@@ -16,6 +16,11 @@ import org.apache.ibatis.session.SqlSession;
 import dev.txmsg.api.FencedByCheckBackException;
 import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.spi.TransactionLog;
+import dev.txmsg.rocketmq.jdbc.TableName;
+import dev.txmsg.rocketmq.jdbc.SchemaInitializer;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
+import dev.txmsg.rocketmq.jdbc.MyBatisSupport;
+import dev.txmsg.rocketmq.jdbc.Dialect;
 
 /**
  * The transaction log in the application's database, through a MyBatis configuration private to

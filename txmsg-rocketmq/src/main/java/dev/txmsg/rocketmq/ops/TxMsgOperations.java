@@ -13,9 +13,9 @@ import dev.txmsg.api.ops.InDoubtTransaction;
 import dev.txmsg.api.ops.Operations;
 import dev.txmsg.api.ops.Query;
 import dev.txmsg.api.ops.ReplayResult;
-import dev.txmsg.rocketmq.consume.Republisher;
+import dev.txmsg.rocketmq.check.Republisher;
 import dev.txmsg.rocketmq.consume.RocketMqConsumers;
-import dev.txmsg.rocketmq.log.ConsumerStore;
+import dev.txmsg.rocketmq.store.ConsumerStore;
 
 /**
  * {@link Operations} on txmsg's tables. Dead letters replay through this process's consumers (the
@@ -27,7 +27,7 @@ public final class TxMsgOperations implements Operations {
     private static final Logger LOG = LoggerFactory.getLogger("dev.txmsg.ops");
 
     private final ConsumerStore store;
-    private final RocketMqConsumers consumers;
+    private final DeadLetterReplay deadLetters;
     private final Republisher republisher;
 
     /**
@@ -37,7 +37,7 @@ public final class TxMsgOperations implements Operations {
      */
     public TxMsgOperations(ConsumerStore store, RocketMqConsumers consumers, Republisher republisher) {
         this.store = Objects.requireNonNull(store, "store");
-        this.consumers = consumers;
+        this.deadLetters = consumers == null ? null : new DeadLetterReplay(store, consumers);
         this.republisher = republisher;
     }
 
@@ -67,10 +67,10 @@ public final class TxMsgOperations implements Operations {
         if (letter.isEmpty()) {
             return new ReplayResult(Long.toString(id), ReplayResult.Outcome.NOT_PENDING, "no dead letter " + id);
         }
-        if (consumers == null) {
+        if (deadLetters == null) {
             return new ReplayResult(Long.toString(id), ReplayResult.Outcome.FAILED, "this process runs no consumers");
         }
-        ReplayResult result = consumers.replay(letter.get());
+        ReplayResult result = deadLetters.replay(letter.get());
         LOG.info("replayed dead letter {} (group {}, topic {}, key {}): {}{}", id, letter.get().consumerGroup(), letter.get().topic(),
             letter.get().deduplicationKey(), result.outcome(), result.detail() == null ? "" : " - " + result.detail());
         return result;

@@ -25,11 +25,14 @@ import dev.txmsg.api.FencedByCheckBackException;
 import dev.txmsg.api.HalfMessageNotSentException;
 import dev.txmsg.api.LocalTransactionException;
 import dev.txmsg.api.LocalTransactionExecutor;
+import dev.txmsg.api.LogRowNotWrittenException;
+import dev.txmsg.api.SendReceipt;
 import dev.txmsg.api.TransactionContext;
+import dev.txmsg.api.TransactionNotStartedException;
 import dev.txmsg.api.TransactionOutcomeUnknownException;
+import dev.txmsg.api.TransactionRollbackOnlyException;
 import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.TxMessage;
-import dev.txmsg.api.TxMsgException;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.log.RunningTransactions;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
@@ -81,7 +84,7 @@ public final class SendFlow {
     }
 
     /** Runs one send of {@code half}, the RocketMQ form of {@code message}. */
-    public <A> dev.txmsg.api.SendResult run(TxMessage message, Message half, LocalTransactionExecutor<A> executor, A arg) {
+    public <A> SendReceipt run(TxMessage message, Message half, LocalTransactionExecutor<A> executor, A arg) {
         transactions.verifyBeforeSend();
         String txId = MessageClientIDSetter.getUniqID(half);
         long start = System.nanoTime();
@@ -90,7 +93,7 @@ public final class SendFlow {
         inFlight.incrementAndGet();
         running.started(txId);
         try {
-            dev.txmsg.api.SendResult result = protocol(message, half, txId, executor, arg, start);
+            SendReceipt result = protocol(message, half, txId, executor, arg, start);
             joined = result.state() == TransactionState.UNKNOWN;
             outcome = joined ? null : SendOutcome.COMMITTED; // joined: counted at completion
             return result;
@@ -117,7 +120,7 @@ public final class SendFlow {
         }
     }
 
-    private <A> dev.txmsg.api.SendResult protocol(TxMessage message, Message half, String txId,
+    private <A> SendReceipt protocol(TxMessage message, Message half, String txId,
                                                   LocalTransactionExecutor<A> executor, A arg, long start) {
         CompletableFuture<SendResult> pending = halfSender.send(half);
         if (pending.isCompletedExceptionally()) {
@@ -128,8 +131,7 @@ public final class SendFlow {
             tx = transactions.begin();
         } catch (Exception e) {
             abandon(half, pending, e);
-            throw new TxMsgException("could not begin the local transaction of transaction " + txId + " (" + e
-                + "); the message was rolled back and nothing was written", txId, e);
+            throw new TransactionNotStartedException(txId, e);
         }
         try {
             log.append(tx.connection(), txId, message.topic());
@@ -139,8 +141,7 @@ public final class SendFlow {
             if (e instanceof FencedByCheckBackException fenced) {
                 throw fenced;
             }
-            throw new TxMsgException("could not write the transaction-log row of transaction " + txId + " (" + e
-                + "); the local transaction and the message were rolled back", txId, e);
+            throw new LogRowNotWrittenException(txId, e);
         }
         try {
             executor.execute(new Context(txId, message, tx.connection()), arg);
@@ -168,15 +169,14 @@ public final class SendFlow {
         }
         if (committed == LocalTransaction.Outcome.ROLLED_BACK) {
             end(half, sent, LocalTransactionState.ROLLBACK_MESSAGE, null);
-            throw new TxMsgException("transaction " + txId + " was marked rollback-only (a transactional call inside the "
-                + "executor failed) and was rolled back, with its message", txId, null);
+            throw new TransactionRollbackOnlyException(txId);
         }
         if (tx.joinsSurrounding()) {
             tx.onSurroundingCompletion(state -> afterSurrounding(txId, half, sent, state, start));
-            return new dev.txmsg.api.SendResult(sent.getMsgId(), txId, message.topic(), TransactionState.UNKNOWN);
+            return new SendReceipt(sent.getMsgId(), txId, message.topic(), TransactionState.UNKNOWN);
         }
         end(half, sent, LocalTransactionState.COMMIT_MESSAGE, null);
-        return new dev.txmsg.api.SendResult(sent.getMsgId(), txId, message.topic(), TransactionState.COMMITTED);
+        return new SendReceipt(sent.getMsgId(), txId, message.topic(), TransactionState.COMMITTED);
     }
 
     /** The surrounding transaction completed: now the message's outcome is known (or not). */

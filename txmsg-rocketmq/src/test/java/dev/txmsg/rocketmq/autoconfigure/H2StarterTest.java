@@ -2,7 +2,7 @@ package dev.txmsg.rocketmq.autoconfigure;
 
 import org.junit.jupiter.api.BeforeAll;
 
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.TestDatabase;
 import dev.txmsg.test.EmbeddedRocketMQ;
 
 class H2StarterTest extends StarterAcceptanceTest {

@@ -32,12 +32,12 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.UnexpectedRollbackException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import dev.txmsg.api.SendResult;
+import dev.txmsg.api.SendReceipt;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.TxMessage;
 import dev.txmsg.rocketmq.autoconfigure.jpa.JpaOrder;
-import dev.txmsg.rocketmq.testing.CollectingConsumer;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.support.CollectingConsumer;
+import dev.txmsg.acceptance.database.TestDatabase;
 import dev.txmsg.test.EmbeddedRocketMQ;
 import dev.txmsg.test.WithEmbeddedRocketMQ;
 
@@ -114,7 +114,7 @@ abstract class JpaAcceptanceTest {
     void anEntityPersistedByTheExecutorInsideAJpaTransactionCommitsWithItsMessage() {
         app().run(context -> {
             Parts p = new Parts(context);
-            AtomicReference<SendResult> result = new AtomicReference<>();
+            AtomicReference<SendReceipt> result = new AtomicReference<>();
 
             p.tx.executeWithoutResult(status -> result.set(p.sender.send(created("j-1"),
                 (ctx, id) -> p.em.persist(new JpaOrder(id, BigDecimal.ONE)), "j-1")));
@@ -175,7 +175,7 @@ abstract class JpaAcceptanceTest {
         app().run(context -> {
             Parts p = new Parts(context);
 
-            SendResult result = p.sender.send(created("j-3"), (ctx, id) -> p.em.persist(new JpaOrder(id, BigDecimal.ONE)), "j-3");
+            SendReceipt result = p.sender.send(created("j-3"), (ctx, id) -> p.em.persist(new JpaOrder(id, BigDecimal.ONE)), "j-3");
 
             await().atMost(PATIENCE).until(() -> consumer.count(result.transactionId()) >= 1);
             assertThat(orders("j-3")).isEqualTo(1);

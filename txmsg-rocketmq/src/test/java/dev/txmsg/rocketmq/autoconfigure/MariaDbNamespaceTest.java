@@ -2,8 +2,8 @@ package dev.txmsg.rocketmq.autoconfigure;
 
 import org.junit.jupiter.api.BeforeAll;
 
-import dev.txmsg.rocketmq.testing.EnabledIfMariaDb;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.EnabledIfMariaDb;
+import dev.txmsg.acceptance.database.TestDatabase;
 import dev.txmsg.test.EmbeddedRocketMQ;
 
 @EnabledIfMariaDb

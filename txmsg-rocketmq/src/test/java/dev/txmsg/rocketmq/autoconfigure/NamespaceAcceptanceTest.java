@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import dev.txmsg.api.SendResult;
+import dev.txmsg.api.SendReceipt;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.TxMessage;
 import dev.txmsg.api.consume.ConsumeContext;
@@ -30,9 +30,9 @@ import dev.txmsg.api.consume.MessageHandler;
 import dev.txmsg.api.consume.ReceivedMessage;
 import dev.txmsg.api.consume.TxMsgListener;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
-import dev.txmsg.rocketmq.testing.CollectingConsumer;
-import dev.txmsg.rocketmq.testing.EndDropper;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.support.CollectingConsumer;
+import dev.txmsg.acceptance.support.EndDropper;
+import dev.txmsg.acceptance.database.TestDatabase;
 import dev.txmsg.test.EmbeddedRocketMQ;
 import dev.txmsg.test.WithEmbeddedRocketMQ;
 
@@ -119,7 +119,7 @@ abstract class NamespaceAcceptanceTest {
             TransactionalSender sender = context.getBean(TransactionalSender.class);
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 
-            SendResult result = sender.send(created("ns-1"), (ctx, orderId) ->
+            SendReceipt result = sender.send(created("ns-1"), (ctx, orderId) ->
                 jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", orderId), "ns-1");
 
             await().atMost(PATIENCE).until(() -> APPLIED.contains(result.transactionId()));
@@ -135,14 +135,15 @@ abstract class NamespaceAcceptanceTest {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             EndDropper ends = new EndDropper();
             ends.dropAll();
-            sender.producer().getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl().getRemotingClient()
+            dev.txmsg.rocketmq.RocketMqTxMsg txmsg = context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class);
+            txmsg.producer().getDefaultMQProducerImpl().getMqClientFactory().getMQClientAPIImpl().getRemotingClient()
                 .registerRPCHook(ends);
 
-            SendResult result = sender.send(created("ns-2"), (ctx, orderId) ->
+            SendReceipt result = sender.send(created("ns-2"), (ctx, orderId) ->
                 jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", orderId), "ns-2");
 
             await().atMost(PATIENCE).until(() -> APPLIED.contains(result.transactionId()));
-            assertThat(sender.metrics().registry().counter("txmsg.checkback", "group", sender.producerGroup(), "answer", "commit")
+            assertThat(txmsg.metrics().registry().counter("txmsg.checkback", "group", sender.producerGroup(), "answer", "commit")
                 .count()).isPositive();
         });
     }

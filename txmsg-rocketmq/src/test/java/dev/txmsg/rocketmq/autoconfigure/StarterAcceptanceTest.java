@@ -22,10 +22,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.txmsg.acceptance.OrderMapper;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.TxMessage;
-import dev.txmsg.rocketmq.testing.CollectingConsumer;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.support.CollectingConsumer;
+import dev.txmsg.acceptance.database.TestDatabase;
 import dev.txmsg.test.EmbeddedRocketMQ;
 import dev.txmsg.test.WithEmbeddedRocketMQ;
 

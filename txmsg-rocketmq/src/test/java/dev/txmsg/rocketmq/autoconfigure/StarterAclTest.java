@@ -23,7 +23,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.txmsg.api.HalfMessageNotSentException;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.TxMessage;
-import dev.txmsg.rocketmq.testing.CollectingConsumer;
+import dev.txmsg.acceptance.support.CollectingConsumer;
 import dev.txmsg.test.EmbeddedRocketMQExtension;
 
 /** RocketMQ ACL through rocketmq-spring's usual properties (issue #3), against a broker that enforces authentication. */

@@ -42,6 +42,68 @@ class StarterConfigurationTest {
     }
 
     @Test
+    void aCheckListenerBeanFailsStartUpSayingToDecorateInstead(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=billing")
+            .withBean(dev.txmsg.api.spi.CheckListener.class, () -> request -> dev.txmsg.api.TransactionState.ROLLED_BACK)
+            .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                .hasMessageContaining("a CheckListener bean would replace txmsg's fenced check-back")
+                .hasMessageContaining("CheckListenerDecorator"));
+    }
+
+    @Test
+    void checkListenerDecoratorBeansWrapTheFencedCheckBackInTheirOrder(EmbeddedRocketMQ mq) {
+        String topic = "decorated-" + UUID.randomUUID().toString().substring(0, 8);
+        mq.createTopic(topic, 2);
+        java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.Map<String, dev.txmsg.api.TransactionState> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        app(mq).withPropertyValues("spring.application.name=decorated-" + topic, "txmsg.topics=" + topic)
+            .withUserConfiguration(Decorators.class)
+            .withBean(Recorded.class, () -> new Recorded(calls, answers))
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                dev.txmsg.acceptance.support.EndDropper ends = new dev.txmsg.acceptance.support.EndDropper();
+                ends.dropAll();
+                context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).producer().getDefaultMQProducerImpl().getMqClientFactory()
+                    .getMQClientAPIImpl().getRemotingClient().registerRPCHook(ends);
+
+                String txId = context.getBean(TransactionalSender.class).send(dev.txmsg.api.TxMessage.builder(topic)
+                    .body(new byte[] {1}).build(), (ctx, a) -> { }).transactionId();
+
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> answers.containsKey(txId));
+                assertThat(answers).containsEntry(txId, dev.txmsg.api.TransactionState.COMMITTED);
+                assertThat(calls).as("outermost first").startsWith("first:" + txId, "second:" + txId);
+            });
+    }
+
+    /** What the decorators saw (a bean of its own: Spring would inject a List or Map parameter as a collection of beans). */
+    record Recorded(java.util.List<String> calls, java.util.Map<String, dev.txmsg.api.TransactionState> answers) {
+    }
+
+    /** Two decorators in @Order: the first wraps the second, which wraps txmsg's fenced answer. */
+    @org.springframework.context.annotation.Configuration
+    static class Decorators {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.core.annotation.Order(1)
+        dev.txmsg.api.spi.CheckListenerDecorator first(Recorded recorded) {
+            return inner -> request -> {
+                recorded.calls().add("first:" + request.transactionId());
+                dev.txmsg.api.TransactionState answer = inner.check(request);
+                recorded.answers().put(request.transactionId(), answer);
+                return answer;
+            };
+        }
+
+        @org.springframework.context.annotation.Bean
+        @org.springframework.core.annotation.Order(2)
+        dev.txmsg.api.spi.CheckListenerDecorator second(Recorded recorded) {
+            return inner -> request -> {
+                recorded.calls().add("second:" + request.transactionId());
+                return inner.check(request);
+            };
+        }
+    }
+
+    @Test
     void noGroupAndNoApplicationNameFailsStartUp(EmbeddedRocketMQ mq) {
         app(mq).run(context -> assertThat(context).hasFailed().getFailure()
             .rootCause().hasMessageContaining("txmsg.producer-group").hasMessageContaining("spring.application.name"));
@@ -107,7 +169,7 @@ class StarterConfigurationTest {
         app(mq).withPropertyValues("spring.application.name=shop", "txmsg.broker.check-interval=5s", "txmsg.broker.check-max=3",
             "txmsg.retention.period=1m", "txmsg.check.clock-skew=10s").run(context -> {
                 assertThat(context).hasNotFailed();
-                assertThat(context.getBean(dev.txmsg.rocketmq.log.LogRetention.class).retention()).isEqualTo(java.time.Duration.ofMinutes(1));
+                assertThat(context.getBean(dev.txmsg.rocketmq.jdbc.PurgeJob.class).retention()).isEqualTo(java.time.Duration.ofMinutes(1));
             });
     }
 
@@ -127,7 +189,7 @@ class StarterConfigurationTest {
                 assertThat(broker.health().getDetails()).containsEntry("brokers", 1).containsEntry("producerGroup", "shop");
                 assertThat(log.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
 
-                context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).close();
+                context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).close();
                 assertThat(broker.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.DOWN);
             });
     }
@@ -139,14 +201,14 @@ class StarterConfigurationTest {
             io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom().minimumNumberOfCalls(2).build());
         app(mq).withBean(io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry.class, () -> registry)
             .withPropertyValues("spring.application.name=shop").run(context ->
-                assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).circuitBreaker()).isSameAs(mine));
+                assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).circuitBreaker()).containsSame(mine));
     }
 
     @Test
     void rocketMqsOwnSendRetriesStayOffWhateverTheRocketMqPropertiesSay(EmbeddedRocketMQ mq) {
         app(mq).withPropertyValues("spring.application.name=shop", "rocketmq.producer.retry-times-when-send-failed=5",
             "rocketmq.producer.retry-times-when-send-async-failed=5").run(context -> {
-                var producer = context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).producer();
+                var producer = context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).producer();
                 assertThat(producer.getRetryTimesWhenSendFailed()).as("sync retries").isZero();
                 assertThat(producer.getRetryTimesWhenSendAsyncFailed()).as("async retries").isZero();
             });
@@ -155,7 +217,7 @@ class StarterConfigurationTest {
     @Test
     void resilienceCanBeSwitchedOff(EmbeddedRocketMQ mq) {
         app(mq).withPropertyValues("spring.application.name=shop", "txmsg.resilience.enabled=false").run(context ->
-            assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTransactionalSender.class).circuitBreaker()).isNull());
+            assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).circuitBreaker()).isEmpty());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.txmsg.rocketmq.log;
 
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.TestDatabase;
 
 class H2SchemaUpgradeTest extends SchemaUpgradeAcceptanceTest {
 

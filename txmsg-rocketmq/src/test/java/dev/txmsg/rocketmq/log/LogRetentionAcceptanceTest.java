@@ -16,12 +16,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.TestDatabase;
+import dev.txmsg.rocketmq.store.ConsumerStore;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
+import dev.txmsg.rocketmq.jdbc.CheckWindow;
+import dev.txmsg.rocketmq.jdbc.PurgeJob;
 
 /** Retention (issue #3): old rows go, in batches, from several instances at once; young rows stay. */
 abstract class LogRetentionAcceptanceTest {
 
-    private static final Duration WINDOW = Duration.ofSeconds(456); // RocketMQ's defaults: 6 s + 15 x 30 s
+    private static final CheckWindow WINDOW = CheckWindow.ROCKETMQ_DEFAULTS; // 6 s + 15 x 30 s
 
     private TestDatabase db;
     private MyBatisTransactionLog log;
@@ -51,8 +55,8 @@ abstract class LogRetentionAcceptanceTest {
         }
         TxMsgMetrics metricsA = TxMsgMetrics.standalone("a");
         TxMsgMetrics metricsB = TxMsgMetrics.standalone("b");
-        LogRetention a = new LogRetention(log, Duration.ofDays(2), WINDOW, Duration.ofMinutes(1), 7, metricsA);
-        LogRetention b = new LogRetention(log, Duration.ofDays(2), WINDOW, Duration.ofMinutes(1), 7, metricsB);
+        PurgeJob a = logPurge(Duration.ofDays(2), metricsA);
+        PurgeJob b = logPurge(Duration.ofDays(2), metricsB);
 
         ExecutorService two = Executors.newFixedThreadPool(2);
         List<Future<Integer>> runs = new ArrayList<>();
@@ -86,7 +90,8 @@ abstract class LogRetentionAcceptanceTest {
         db.execute("INSERT INTO txmsg_consume_log (consumer_group, message_key, topic) VALUES ('g', 'young', 'T')");
         java.util.concurrent.atomic.AtomicInteger purged = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
-        LogRetention retention = new LogRetention("consume-log", store.consumeLog(), Duration.ofDays(7), WINDOW, Duration.ofMinutes(1), 10, purged::addAndGet, rows::set);
+        PurgeJob retention = new PurgeJob("consume-log", store.consumeLog(), Duration.ofDays(7), WINDOW, Duration.ofMinutes(1), 10,
+            purged::addAndGet, rows::set);
 
         assertThat(retention.runOnce()).isEqualTo(25);
         assertThat(rows.get()).isEqualTo(1);
@@ -96,10 +101,13 @@ abstract class LogRetentionAcceptanceTest {
 
     @Test
     void aRetentionWithinTheBrokersCheckWindowIsRefused() {
-        assertThatThrownBy(() -> new LogRetention(log, Duration.ofMinutes(10), WINDOW, Duration.ofMinutes(1), 100,
-            TxMsgMetrics.standalone("x")))
+        assertThatThrownBy(() -> logPurge(Duration.ofMinutes(10), TxMsgMetrics.standalone("x")))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("PT10M").hasMessageContaining("twice the broker's check window (PT7M36S");
+            .hasMessageContaining("PT10M").hasMessageContaining("twice the broker's check window, PT15M12S (PT7M36S");
+    }
+
+    private PurgeJob logPurge(Duration retention, TxMsgMetrics metrics) {
+        return new PurgeJob("transaction-log", PurgeJob.of(log), retention, WINDOW, Duration.ofMinutes(1), 7, metrics::purged, metrics::logRows);
     }
 
     private void insert(String txId, String state, String createdAt) {

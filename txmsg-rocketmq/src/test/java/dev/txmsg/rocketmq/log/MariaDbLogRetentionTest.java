@@ -1,7 +1,7 @@
 package dev.txmsg.rocketmq.log;
 
-import dev.txmsg.rocketmq.testing.EnabledIfMariaDb;
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.EnabledIfMariaDb;
+import dev.txmsg.acceptance.database.TestDatabase;
 
 @EnabledIfMariaDb
 class MariaDbLogRetentionTest extends LogRetentionAcceptanceTest {

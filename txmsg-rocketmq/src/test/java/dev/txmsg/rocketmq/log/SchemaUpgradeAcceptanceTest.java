@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.txmsg.rocketmq.testing.TestDatabase;
+import dev.txmsg.acceptance.database.TestDatabase;
+import dev.txmsg.rocketmq.store.ConsumerStore;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
 
 /**
  * Upgrading the consumer tables of txmsg 0.1 (issue #10, finding 9): a 0.1 consume log fails

@@ -1,0 +1,18 @@
+package dev.txmsg.api;
+
+/**
+ * The executor returned normally, but its local transaction had been marked rollback-only (a
+ * transactional call inside it failed and the executor caught the failure): it was rolled back,
+ * with its message. Nothing was committed or delivered. Retrying repeats the executor's failure
+ * unless its cause is fixed.
+ */
+public class TransactionRollbackOnlyException extends TxMsgException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param transactionId the rolled-back transaction */
+    public TransactionRollbackOnlyException(String transactionId) {
+        super("transaction " + transactionId + " was marked rollback-only (a transactional call inside the executor failed) "
+            + "and was rolled back, with its message", transactionId, null);
+    }
+}

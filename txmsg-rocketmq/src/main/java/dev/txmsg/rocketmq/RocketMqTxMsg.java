@@ -1,0 +1,319 @@
+package dev.txmsg.rocketmq;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+import javax.sql.DataSource;
+
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.TransactionMQProducer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+
+import dev.txmsg.api.PayloadConverter;
+import dev.txmsg.api.TransactionalSender;
+import dev.txmsg.api.spi.CheckListenerDecorator;
+import dev.txmsg.api.spi.TransactionLog;
+import dev.txmsg.rocketmq.check.CheckBackHandler;
+import dev.txmsg.rocketmq.check.CheckBackPool;
+import dev.txmsg.rocketmq.check.ConfiguredDecider;
+import dev.txmsg.rocketmq.check.InDoubtWatcher;
+import dev.txmsg.rocketmq.check.Republisher;
+import dev.txmsg.rocketmq.check.TransactionDecider;
+import dev.txmsg.rocketmq.client.ClientOptions;
+import dev.txmsg.rocketmq.client.DaemonThreads;
+import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
+import dev.txmsg.rocketmq.log.RetentionHorizon;
+import dev.txmsg.rocketmq.log.RunningTransactions;
+import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
+import dev.txmsg.rocketmq.send.DeclaredTopics;
+import dev.txmsg.rocketmq.send.HalfMessageSender;
+import dev.txmsg.rocketmq.send.ProducerHalfMessageSender;
+import dev.txmsg.rocketmq.send.ResilientHalfMessageSender;
+import dev.txmsg.rocketmq.send.SendFlow;
+import dev.txmsg.rocketmq.send.SendResilience;
+import dev.txmsg.rocketmq.store.ConsumerStore;
+import dev.txmsg.rocketmq.tx.JdbcLocalTransactions;
+import dev.txmsg.rocketmq.tx.LocalTransactions;
+import dev.txmsg.rocketmq.wire.HalfMessages;
+import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
+
+/**
+ * txmsg on RocketMQ transactional messages, assembled in one place: the producer, the
+ * {@link TransactionalSender}, the check-back handling (decided from the transaction log, fenced,
+ * decorated as the application asks), the in-doubt watcher and the republisher that settle half
+ * messages whose check-backs the broker exhausted.
+ *
+ * <pre>{@code
+ * RocketMqTxMsg txmsg = RocketMqTxMsg.builder(ClientOptions.of("127.0.0.1:9876"), "order-service")
+ *     .dataSource(dataSource)
+ *     .options(SenderOptions.defaults().withTopics(List.of("ORDER_EVENTS")))
+ *     .build();
+ * TransactionalSender sender = txmsg.sender();
+ * }</pre>
+ *
+ * <p>The Spring Boot starter builds it from {@code rocketmq.*} and {@code txmsg.*} properties.
+ * {@link #close()} stops everything; check-backs then go to the group's other producers.
+ */
+public final class RocketMqTxMsg implements AutoCloseable {
+
+    private final TransactionMQProducer producer;
+    private final RocketMqTransactionalSender sender;
+    private final Republisher republisher;
+    private final InDoubtWatcher watcher;
+    private final TxMsgMetrics metrics;
+    private final CircuitBreaker circuitBreaker;
+    private final ScheduledExecutorService retryScheduler;
+
+    private RocketMqTxMsg(Builder b) {
+        TransactionLog log = b.log != null ? b.log : MyBatisTransactionLog.builder(b.dataSource).build();
+        this.metrics = b.metrics != null ? b.metrics : TxMsgMetrics.standalone(b.group);
+        LocalTransactions transactions = b.transactions != null ? b.transactions : new JdbcLocalTransactions(b.dataSource);
+        PayloadConverter converter = b.converter != null ? b.converter : new JacksonPayloadConverter(new ObjectMapper());
+        SenderOptions options = b.options;
+
+        RetentionHorizon horizon = options.retention() == null ? RetentionHorizon.none()
+            : RetentionHorizon.of(options.retention(), options.clockSkew(), b.clock);
+        RunningTransactions running = new RunningTransactions();
+        ConfiguredDecider decider = new ConfiguredDecider(new TransactionDecider(log, horizon, running), b.decorators);
+
+        this.producer = startProducer(b, options, decider, metrics);
+        this.republisher = new Republisher(producer);
+        // The started producer's group carries its namespace, if any: the broker checks the end against it.
+        HalfMessages halfMessages = new HalfMessages(producer.getProducerGroup(), log.identity(), producer.getMaxMessageSize(), converter);
+        HalfMessageSender halfSender = new ProducerHalfMessageSender(producer, options.sendTimeout(), options.overlapHalfSend());
+        if (b.circuitBreaker != null || b.retry != null) {
+            this.retryScheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("retry-" + b.group));
+            halfSender = new ResilientHalfMessageSender(halfSender, b.circuitBreaker, b.retry, retryScheduler);
+        } else {
+            this.retryScheduler = null;
+        }
+        this.circuitBreaker = b.circuitBreaker;
+        if (b.circuitBreaker != null) {
+            metrics.circuitBreaker(b.circuitBreaker);
+        }
+        this.sender = new RocketMqTransactionalSender(b.group, halfMessages,
+            new SendFlow(producer, halfSender, log, transactions, metrics, running));
+        this.watcher = b.inDoubtStore == null ? null : new InDoubtWatcher(b.client, producer.getProducerGroup(), decider,
+            b.inDoubtStore, republisher, options.inDoubtProbeInterval());
+        if (watcher != null) {
+            metrics.inDoubtWatcher(watcher::failing, watcher::failures);
+        }
+    }
+
+    private static TransactionMQProducer startProducer(Builder b, SenderOptions options, ConfiguredDecider decider,
+                                                       TxMsgMetrics metrics) {
+        TransactionMQProducer producer = new TransactionMQProducer(b.group, b.client.rpcHook());
+        b.client.applyTo(producer);
+        producer.setSendMsgTimeout((int) options.sendTimeout().toMillis());
+        producer.setTransactionListener(new CheckBackHandler(decider, b.group, metrics));
+        producer.setExecutorService(CheckBackPool.create(b.group, options.checkThreads(), options.checkQueueCapacity(), metrics));
+        b.producerCustomizer.accept(producer);
+        // Half messages are retried by txmsg, and only when the broker surely did not take them:
+        // applied after the customizer, whatever it (or rocketmq.producer.retry-times-*) says.
+        producer.setRetryTimesWhenSendFailed(0);
+        producer.setRetryTimesWhenSendAsyncFailed(0);
+        try {
+            producer.start(); // from here on its group carries its namespace, if any
+        } catch (MQClientException e) {
+            throw new IllegalStateException("the RocketMQ producer of group " + b.group + " did not start: " + e.getMessage(), e);
+        }
+        return producer;
+    }
+
+    /** The circuit breaker that fails sends fast while the broker is down, if resilience is on. */
+    public Optional<CircuitBreaker> circuitBreaker() {
+        return Optional.ofNullable(circuitBreaker);
+    }
+
+    /** Starts building: how to reach the brokers, and the producer group. */
+    public static Builder builder(ClientOptions client, String producerGroup) {
+        return new Builder(client, producerGroup);
+    }
+
+    /** The sender. */
+    public RocketMqTransactionalSender sender() {
+        return sender;
+    }
+
+    /** The in-doubt watcher, if a consumer store was given for it. Not started until {@link #startInDoubtWatcher()}. */
+    public Optional<InDoubtWatcher> inDoubtWatcher() {
+        return Optional.ofNullable(watcher);
+    }
+
+    /** Starts the in-doubt watcher, if there is one. */
+    public RocketMqTxMsg startInDoubtWatcher() {
+        if (watcher != null) {
+            watcher.start();
+        }
+        return this;
+    }
+
+    /** Stops the in-doubt watcher, if any, before the rest stops (a lifecycle's first step on shutdown). */
+    public void stopInDoubtWatcher() {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    /** Publishes the message of a committed transaction again (the in-doubt watcher's and the operators' way). */
+    public Republisher republisher() {
+        return republisher;
+    }
+
+    /** The sender's meters. */
+    public TxMsgMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * RocketMQ's producer, for diagnostics and hooks (tests, fault injection). Do not send through it,
+     * and do not shut it down: {@link #close()} does.
+     */
+    public TransactionMQProducer producer() {
+        return producer;
+    }
+
+    /** Stops the watcher and the producer; check-backs then go to the group's other producers. */
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        producer.shutdown();
+        if (retryScheduler != null) {
+            retryScheduler.shutdownNow();
+        }
+    }
+
+    /** What an application sets; the rest has defaults (see {@link SenderOptions#defaults()}). */
+    public static final class Builder {
+        private final ClientOptions client;
+        private final String group;
+        private DataSource dataSource;
+        private TransactionLog log;
+        private LocalTransactions transactions;
+        private SenderOptions options = SenderOptions.defaults();
+        private final List<CheckListenerDecorator> decorators = new ArrayList<>();
+        private PayloadConverter converter;
+        private TxMsgMetrics metrics;
+        private CircuitBreaker circuitBreaker = SendResilience.defaultCircuitBreaker();
+        private Retry retry = SendResilience.defaultRetry();
+        private Consumer<TransactionMQProducer> producerCustomizer = p -> { };
+        private ConsumerStore inDoubtStore;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(ClientOptions client, String group) {
+            this.client = Objects.requireNonNull(client, "client");
+            if (group == null || group.isBlank()) {
+                throw new IllegalArgumentException("producerGroup is required; there is no shared default, because the broker "
+                    + "sends check-backs to any producer of the group and each must read the same transaction log");
+            }
+            this.group = group;
+        }
+
+        /** The DataSource of the local transactions and of the transaction log. Required unless both are given. */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /** The transaction log (default: {@link MyBatisTransactionLog} on the DataSource). */
+        public Builder transactionLog(TransactionLog log) {
+            this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        /** How local transactions are opened (default: plain JDBC on the DataSource). */
+        public Builder localTransactions(LocalTransactions transactions) {
+            this.transactions = Objects.requireNonNull(transactions, "transactions");
+            return this;
+        }
+
+        /** The sender's options (default {@link SenderOptions#defaults()}). */
+        public Builder options(SenderOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Changes the sender's options. */
+        public Builder options(UnaryOperator<SenderOptions> change) {
+            return options(change.apply(options));
+        }
+
+        /**
+         * Decorates the check-back, which also decides exhausted half messages. Decorators given
+         * earlier are outer: the first is asked first, the last wraps txmsg's own fenced answer.
+         */
+        public Builder decorate(CheckListenerDecorator decorator) {
+            this.decorators.add(Objects.requireNonNull(decorator, "decorator"));
+            return this;
+        }
+
+        /** Converts payload objects to bodies (default: JSON with a plain Jackson {@code ObjectMapper}). */
+        public Builder payloadConverter(PayloadConverter converter) {
+            this.converter = Objects.requireNonNull(converter, "converter");
+            return this;
+        }
+
+        /** Where meters go (default: a registry of the sender's own). */
+        public Builder metrics(TxMsgMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * The circuit breaker that fails sends fast while the broker is down, and the retry of half
+         * sends (defaults: {@link SendResilience}); {@code null} for none. Only failures that prove the
+         * broker did not take the message are retried, whatever the retry's own predicate says.
+         */
+        public Builder resilience(CircuitBreaker circuitBreaker, Retry retry) {
+            this.circuitBreaker = circuitBreaker;
+            this.retry = retry == null ? null : Retry.of(retry.getName(), SendResilience.transientOnly(retry.getRetryConfig()));
+            return this;
+        }
+
+        /** Changes any other producer setting before start (maximum message size...). RocketMQ's own send retries stay off. */
+        public Builder producer(Consumer<TransactionMQProducer> customizer) {
+            this.producerCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /** Settles this group's exhausted half messages, recording them in {@code store} (default: not watched). */
+        public Builder inDoubtWatcher(ConsumerStore store) {
+            this.inDoubtStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The clock that ages messages against the retention (default: the system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Opens the transaction log, starts the producer and fetches the declared topics' routes.
+         *
+         * @throws IllegalArgumentException if a required setting is missing
+         * @throws IllegalStateException    if the database or the producer cannot start
+         */
+        public RocketMqTxMsg build() {
+            if (dataSource == null && (log == null || transactions == null)) {
+                throw new IllegalArgumentException("dataSource is required (the database of the local transactions and the log)");
+            }
+            RocketMqTxMsg txmsg = new RocketMqTxMsg(this);
+            DeclaredTopics.declare(txmsg.producer, options.topics());
+            return txmsg;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.txmsg.rocketmq.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/** The databases txmsg ships schemas for, and what differs between them. */
+public enum Dialect {
+    MYSQL("mysql", "txmsg/schema/mysql.sql", false) {
+        @Override
+        public boolean isDuplicateKey(SQLException e) {
+            return e.getErrorCode() == 1062;
+        }
+    },
+    H2("h2", "txmsg/schema/h2.sql", true) {
+        @Override
+        public boolean isDuplicateKey(SQLException e) {
+            return e.getErrorCode() == 23505 || "23505".equals(e.getSQLState());
+        }
+    };
+
+    private final String databaseId;
+    private final String schemaResource;
+    private final boolean embedded;
+
+    Dialect(String databaseId, String schemaResource, boolean embedded) {
+        this.databaseId = databaseId;
+        this.schemaResource = schemaResource;
+        this.embedded = embedded;
+    }
+
+    /** Whether {@code e} (or a cause) says that a row with the same primary key exists. */
+    public abstract boolean isDuplicateKey(SQLException e);
+
+    public String databaseId() {
+        return databaseId;
+    }
+
+    public String schemaResource() {
+        return schemaResource;
+    }
+
+    /** The statements that upgrade txmsg 0.1's tables. */
+    public String upgradeResource() {
+        return "txmsg/schema/upgrade/0.1-to-0.2-" + databaseId + ".sql";
+    }
+
+    public boolean isEmbedded() {
+        return embedded;
+    }
+
+    public static Dialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (p.contains("mysql") || p.contains("mariadb")) {
+            return MYSQL;
+        }
+        if (p.contains("h2")) {
+            return H2;
+        }
+        throw new IllegalStateException("txmsg's transaction log supports MySQL, MariaDB and H2; the DataSource is "
+            + product + ". Provide a TransactionLog of your own for other databases.");
+    }
+}
