@@ -8,3 +8,10 @@ CREATE TABLE IF NOT EXISTS orders (
     idempotency_key     VARCHAR(128)  NULL UNIQUE,
     request_fingerprint VARCHAR(64)   NULL
 );
+
+-- The audit trail, filled from ORDER_AUDITED events when order.audit-events=true.
+CREATE TABLE IF NOT EXISTS order_audit (
+    order_id   VARCHAR(64)   NOT NULL PRIMARY KEY,
+    account_id VARCHAR(64)   NOT NULL,
+    amount     DECIMAL(12,2) NOT NULL
+);

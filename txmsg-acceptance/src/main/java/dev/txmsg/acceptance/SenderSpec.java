@@ -76,6 +76,11 @@ public record SenderSpec(String nameServer, String group, List<String> topics, D
         return new SenderSpec(nameServer, group, topics, dataSource, log, hooks, decorators, maxMessageSize, retention, clock);
     }
 
+    /** Publishing to these topics (declared at start-up). */
+    public SenderSpec withTopics(List<String> topics) {
+        return new SenderSpec(nameServer, group, topics, dataSource, log, hooks, decorators, maxMessageSize, retention, clock);
+    }
+
     /** On another DataSource. */
     public SenderSpec withDataSource(DataSource dataSource) {
         return new SenderSpec(nameServer, group, topics, dataSource, log, hooks, decorators, maxMessageSize, retention, clock);

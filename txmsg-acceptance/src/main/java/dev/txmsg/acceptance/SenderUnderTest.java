@@ -18,6 +18,11 @@ public interface SenderUnderTest extends TransactionalSender, AutoCloseable {
         return sender().send(message, executor, arg);
     }
 
+    @Override
+    default <A> java.util.List<SendReceipt> send(java.util.List<TxMessage> messages, LocalTransactionExecutor<A> executor, A arg) {
+        return sender().send(messages, executor, arg);
+    }
+
     /** Where its meters are (txmsg's meter names, tagged with the group). */
     MeterRegistry meters();
 

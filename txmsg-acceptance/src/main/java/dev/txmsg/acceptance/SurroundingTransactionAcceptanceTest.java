@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -179,6 +180,40 @@ public abstract class SurroundingTransactionAcceptanceTest {
             await().during(CHECK_WINDOW).atMost(CHECK_WINDOW.plusSeconds(5)).until(() -> consumer.count(txId) == 0);
             assertThat(p.meters.counter("txmsg.send", "group", group, "outcome", "rolled_back").count())
                 .isEqualTo(1);
+        });
+    }
+
+    @Test
+    void severalMessagesFollowTheSurroundingTransactionAndItsSavepoints() {
+        app().run(context -> {
+            Parts p = new Parts(context);
+            TransactionTemplate nested = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            nested.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_NESTED);
+            AtomicReference<java.util.List<SendReceipt>> kept = new AtomicReference<>();
+            AtomicReference<java.util.List<String>> undone = new AtomicReference<>();
+
+            p.tx.executeWithoutResult(status -> {
+                kept.set(p.sender.send(List.of(created("sv-1"), created("sv-1-audit")), (ctx, id) -> {
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id);
+                    ctx.addMessage(created("sv-1-stock"));
+                }, "sv-1"));
+                nested.executeWithoutResult(inner -> {
+                    p.sender.send(List.of(created("sv-2"), created("sv-2-audit")), (ctx, id) -> {
+                        p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id);
+                        undone.set(ctx.transactionIds());
+                    }, "sv-2");
+                    inner.setRollbackOnly(); // the nested scope, both of its messages with it, rolls back
+                });
+            });
+
+            assertThat(kept.get()).hasSize(3).allSatisfy(r -> assertThat(r.state()).isEqualTo(TransactionState.UNKNOWN));
+            for (SendReceipt r : kept.get()) {
+                await().atMost(PATIENCE).until(() -> consumer.count(r.transactionId()) >= 1);
+            }
+            assertThat(p.orders.count("sv-2")).isZero();
+            assertThat(undone.get()).hasSize(2);
+            undone.get().forEach(id -> assertThat(logRows(id)).isZero());
+            undone.get().forEach(this::assertNeverDelivered);
         });
     }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.txmsg.api.FencedByCheckBackException;
 import dev.txmsg.api.TransactionState;
+import dev.txmsg.api.spi.LogEntry;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.acceptance.database.TestDatabase;
 
@@ -125,6 +126,52 @@ public abstract class TransactionLogContractTest {
         local.rollback();
 
         assertThat(log.find(tx)).isEmpty();
+    }
+
+    @Test
+    void severalRowsAppendedInOneTransactionAreSeenTogetherOnceItCommits() throws Exception {
+        List<String> txs = List.of(newTx(), newTx(), newTx());
+        Connection local = begin();
+        log.append(local, txs.stream().map(tx -> new LogEntry(tx, TOPIC)).toList());
+
+        for (String tx : txs) {
+            assertThat(log.find(tx)).as("uncommitted " + tx).isEmpty();
+        }
+        local.commit();
+        for (String tx : txs) {
+            assertThat(log.find(tx)).as(tx).contains(TransactionState.COMMITTED);
+        }
+    }
+
+    @Test
+    void aBatchWithOneFencedRowFailsWithFencedByCheckBackAndItsRollbackLeavesNoneOfTheOthers() throws Exception {
+        List<String> txs = List.of(newTx(), newTx(), newTx());
+        assertThat(log.fence(txs.get(1), TOPIC)).isTrue();
+
+        Connection local = begin();
+        assertThatThrownBy(() -> log.append(local, txs.stream().map(tx -> new LogEntry(tx, TOPIC)).toList()))
+            .isInstanceOf(FencedByCheckBackException.class);
+        local.rollback();
+
+        assertThat(log.find(txs.get(0))).isEmpty();
+        assertThat(log.find(txs.get(1))).contains(TransactionState.ROLLED_BACK);
+        assertThat(log.find(txs.get(2))).isEmpty();
+    }
+
+    @Test
+    void writtenSeesTheTransactionsOwnRowsAndLosesThoseASavepointUndid() throws Exception {
+        List<String> txs = List.of(newTx(), newTx(), newTx());
+        Connection local = begin();
+        log.append(local, List.of(new LogEntry(txs.get(0), TOPIC)));
+        java.sql.Savepoint savepoint = local.setSavepoint();
+        log.append(local, txs.get(1), TOPIC);
+
+        assertThat(log.written(local, txs)).as("before the rollback to the savepoint").containsExactlyInAnyOrder(txs.get(0), txs.get(1));
+        local.rollback(savepoint);
+        assertThat(log.written(local, txs)).as("after it").containsExactly(txs.get(0));
+        assertThat(log.written(local, List.of())).isEmpty();
+        local.rollback();
+        assertThat(log.written(local, txs)).as("after the whole rollback").isEmpty();
     }
 
     @Test

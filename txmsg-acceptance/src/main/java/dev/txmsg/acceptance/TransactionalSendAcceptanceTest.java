@@ -149,6 +149,12 @@ public abstract class TransactionalSendAcceptanceTest extends SendFixture {
         }
 
         @Override
+        public java.util.Set<String> written(java.sql.Connection connection, java.util.Collection<String> transactionIds)
+            throws java.sql.SQLException {
+            return real.written(connection, transactionIds);
+        }
+
+        @Override
         public boolean fence(String transactionId, String topic) throws java.sql.SQLException {
             return real.fence(transactionId, topic);
         }

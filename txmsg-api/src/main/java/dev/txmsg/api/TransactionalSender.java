@@ -1,5 +1,7 @@
 package dev.txmsg.api;
 
+import java.util.List;
+
 /**
  * Publishes a message if, and only if, a local database transaction commits.
  *
@@ -47,5 +49,31 @@ public interface TransactionalSender {
     /** {@link #send(TxMessage, LocalTransactionExecutor, Object)} with no argument. */
     default SendReceipt send(TxMessage message, LocalTransactionExecutor<Void> executor) {
         return send(message, executor, null);
+    }
+
+    /**
+     * Runs {@code executor} in one local transaction and publishes every message of {@code messages}
+     * if it commits, none if it does not: an order created, stock reserved and a coupon used,
+     * announced together. Each message keeps an id of its own (its log row's key, what check-backs
+     * ask about and consumers de-duplicate by). Consumers may see them in any order: each is
+     * published on its own.
+     *
+     * <p>The executor may add more through {@link TransactionContext#addMessage}. Every failure and
+     * every exception is that of {@link #send(TxMessage, LocalTransactionExecutor, Object)}, for
+     * the whole transaction: a message that the broker did not store rolls all of them back.
+     *
+     * @param messages what to publish, at least one, at most the implementation's limit
+     * @param executor the business work, run in the local transaction
+     * @param arg      handed to the executor, may be {@code null}
+     * @param <A>      the argument's type
+     * @return one receipt per message, in the order given, then those the executor added
+     * @throws IllegalArgumentException if the list is empty or too long, or a message is not valid;
+     *                                  nothing was written or sent
+     */
+    <A> List<SendReceipt> send(List<TxMessage> messages, LocalTransactionExecutor<A> executor, A arg);
+
+    /** {@link #send(List, LocalTransactionExecutor, Object)} with no argument. */
+    default List<SendReceipt> send(List<TxMessage> messages, LocalTransactionExecutor<Void> executor) {
+        return send(messages, executor, null);
     }
 }

@@ -42,6 +42,7 @@ import dev.txmsg.rocketmq.send.ProducerHalfMessageSender;
 import dev.txmsg.rocketmq.send.ResilientHalfMessageSender;
 import dev.txmsg.rocketmq.send.SendFlow;
 import dev.txmsg.rocketmq.send.SendResilience;
+import dev.txmsg.rocketmq.send.TransactionEnds;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 import dev.txmsg.rocketmq.tx.JdbcLocalTransactions;
 import dev.txmsg.rocketmq.tx.LocalTransactions;
@@ -102,8 +103,8 @@ public final class RocketMqTxMsg implements AutoCloseable {
         if (b.circuitBreaker != null) {
             metrics.circuitBreaker(b.circuitBreaker);
         }
-        this.sender = new RocketMqTransactionalSender(b.group, halfMessages,
-            new SendFlow(producer, halfSender, log, transactions, metrics, running));
+        this.sender = new RocketMqTransactionalSender(b.group,
+            new SendFlow(TransactionEnds.of(producer), halfSender, halfMessages, log, transactions, metrics, running, options.maxMessages()));
         this.watcher = b.inDoubtStore == null ? null : new InDoubtWatcher(b.client, producer.getProducerGroup(), decider,
             b.inDoubtStore, republisher, options.inDoubtProbeInterval());
         if (watcher != null) {

@@ -22,9 +22,18 @@ import dev.txmsg.rocketmq.wire.Topics;
  *                             check-back for an older message that finds no row answers UNKNOWN rather than fencing
  * @param clockSkew            how far apart the clocks of the group's JVMs and the database's may be
  * @param inDoubtProbeInterval how often the in-doubt watcher asks whether {@code TRANS_CHECK_MAX_TIME_TOPIC} exists yet
+ * @param maxMessages          the most messages one local transaction may publish (each is a half message of its
+ *                             own), from 1 to {@link #MAX_MESSAGES_LIMIT}
  */
 public record SenderOptions(List<String> topics, Duration sendTimeout, boolean overlapHalfSend, int checkThreads,
-                            int checkQueueCapacity, Duration retention, Duration clockSkew, Duration inDoubtProbeInterval) {
+                            int checkQueueCapacity, Duration retention, Duration clockSkew, Duration inDoubtProbeInterval,
+                            int maxMessages) {
+
+    /**
+     * The highest {@code maxMessages} allowed: the log rows of one transaction are written in one
+     * statement, and MySQL takes at most 65,535 parameters in one (three per row).
+     */
+    public static final int MAX_MESSAGES_LIMIT = 10_000;
 
     /**
      * Checks the options.
@@ -49,48 +58,60 @@ public record SenderOptions(List<String> topics, Duration sendTimeout, boolean o
             throw new IllegalArgumentException("clockSkew must be zero or more and below the retention, was " + clockSkew);
         }
         positive(inDoubtProbeInterval, "inDoubtProbeInterval");
+        if (maxMessages < 1 || maxMessages > MAX_MESSAGES_LIMIT) {
+            throw new IllegalArgumentException("maxMessages must be from 1 to " + MAX_MESSAGES_LIMIT + ", was " + maxMessages);
+        }
     }
 
-    /** No declared topics, 3 s send timeout, overlapped half send, 4 check-back threads and 2,000 queued, rows kept forever. */
+    /**
+     * No declared topics, 3 s send timeout, overlapped half send, 4 check-back threads and 2,000
+     * queued, rows kept forever, at most 100 messages per transaction.
+     */
     public static SenderOptions defaults() {
         return new SenderOptions(List.of(), Duration.ofSeconds(3), true, 4, 2000, null, RetentionHorizon.DEFAULT_CLOCK_SKEW,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30), 100);
     }
 
     /** With these declared topics. */
     public SenderOptions withTopics(List<String> topics) {
         return new SenderOptions(topics, sendTimeout, overlapHalfSend, checkThreads, checkQueueCapacity, retention, clockSkew,
-            inDoubtProbeInterval);
+            inDoubtProbeInterval, maxMessages);
     }
 
     /** With this half-send timeout. */
     public SenderOptions withSendTimeout(Duration sendTimeout) {
         return new SenderOptions(topics, sendTimeout, overlapHalfSend, checkThreads, checkQueueCapacity, retention, clockSkew,
-            inDoubtProbeInterval);
+            inDoubtProbeInterval, maxMessages);
     }
 
     /** With the half send overlapping the executor, or awaited before the local transaction begins. */
     public SenderOptions withOverlapHalfSend(boolean overlapHalfSend) {
         return new SenderOptions(topics, sendTimeout, overlapHalfSend, checkThreads, checkQueueCapacity, retention, clockSkew,
-            inDoubtProbeInterval);
+            inDoubtProbeInterval, maxMessages);
     }
 
     /** With this check-back pool. */
     public SenderOptions withCheckBackPool(int threads, int queueCapacity) {
         return new SenderOptions(topics, sendTimeout, overlapHalfSend, threads, queueCapacity, retention, clockSkew,
-            inDoubtProbeInterval);
+            inDoubtProbeInterval, maxMessages);
     }
 
     /** With the log's retention (rows purged after it) and the clock-skew margin. */
     public SenderOptions withRetention(Duration retention, Duration clockSkew) {
         return new SenderOptions(topics, sendTimeout, overlapHalfSend, checkThreads, checkQueueCapacity, retention, clockSkew,
-            inDoubtProbeInterval);
+            inDoubtProbeInterval, maxMessages);
     }
 
     /** With this probe interval of the in-doubt watcher. */
     public SenderOptions withInDoubtProbeInterval(Duration interval) {
         return new SenderOptions(topics, sendTimeout, overlapHalfSend, checkThreads, checkQueueCapacity, retention, clockSkew,
-            interval);
+            interval, maxMessages);
+    }
+
+    /** With this most messages per local transaction. */
+    public SenderOptions withMaxMessages(int maxMessages) {
+        return new SenderOptions(topics, sendTimeout, overlapHalfSend, checkThreads, checkQueueCapacity, retention, clockSkew,
+            inDoubtProbeInterval, maxMessages);
     }
 
     private static void positive(Duration d, String name) {

@@ -41,7 +41,8 @@ class AcceptanceSuitesRunTest {
             .toList();
         assertThat(suites).as("acceptance suites found").extracting(JavaClass::getSimpleName)
             .contains("TransactionalSendAcceptanceTest", "CheckBackAcceptanceTest", "SurroundingTransactionAcceptanceTest",
-                "ConsumerAcceptanceTest", "TransactionLogContractTest", "InDoubtSettlementAcceptanceTest");
+                "ConsumerAcceptanceTest", "TransactionLogContractTest", "InDoubtSettlementAcceptanceTest",
+                "SeveralMessagesAcceptanceTest");
         for (JavaClass suite : suites) {
             Class<?> type = suite.reflect();
             if (!hasTests(type)) {

@@ -17,6 +17,7 @@ public final class CollectingConsumer implements AutoCloseable {
 
     private final DefaultMQPushConsumer consumer;
     private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    private final Map<String, String> tags = new ConcurrentHashMap<>();
 
     public CollectingConsumer(String nameServer, String group, String topic) {
         this(nameServer, group, topic, null);
@@ -30,8 +31,13 @@ public final class CollectingConsumer implements AutoCloseable {
         try {
             consumer.subscribe(topic, "*");
             consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-                msgs.forEach(m -> deliveries.computeIfAbsent(txId(m.getProperties(), m.getMsgId()), k -> new AtomicInteger())
-                    .incrementAndGet());
+                msgs.forEach(m -> {
+                    String id = txId(m.getProperties(), m.getMsgId());
+                    if (m.getTags() != null) {
+                        tags.put(id, m.getTags());
+                    }
+                    deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                });
                 return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
             });
             consumer.start();
@@ -49,6 +55,11 @@ public final class CollectingConsumer implements AutoCloseable {
     public int count(String txId) {
         AtomicInteger n = deliveries.get(txId);
         return n == null ? 0 : n.get();
+    }
+
+    /** The tag of the message of {@code txId}, once delivered; else {@code null}. */
+    public String tag(String txId) {
+        return tags.get(txId);
     }
 
     /** Every transaction id delivered at least once. */

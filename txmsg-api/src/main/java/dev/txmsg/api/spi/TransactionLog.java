@@ -3,7 +3,10 @@ package dev.txmsg.api.spi;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.txmsg.api.TransactionState;
 
@@ -32,6 +35,31 @@ public interface TransactionLog {
      * @throws SQLException                              on any other database error
      */
     void append(Connection connection, String transactionId, String topic) throws SQLException;
+
+    /**
+     * Writes the {@code COMMITTED} rows of several messages of one local transaction, on its
+     * connection. The default appends them one by one (should one fail, the caller rolls the local
+     * transaction back, and the rows written before it with it); an implementation may write them in
+     * one statement. An empty list writes nothing.
+     *
+     * @throws dev.txmsg.api.FencedByCheckBackException if a check-back wrote any of the rows first
+     *                                                  (the local transaction must roll back)
+     * @throws SQLException                              on any other database error
+     */
+    default void append(Connection connection, List<LogEntry> entries) throws SQLException {
+        for (LogEntry entry : entries) {
+            append(connection, entry.transactionId(), entry.topic());
+        }
+    }
+
+    /**
+     * Which of {@code transactionIds} have a row as {@code connection}'s own transaction sees it now,
+     * its own uncommitted rows included: txmsg asks before it commits, to learn which rows a
+     * rollback to a savepoint undid after they were written.
+     *
+     * @return the ids that have a row; empty for an empty list
+     */
+    Set<String> written(Connection connection, Collection<String> transactionIds) throws SQLException;
 
     /**
      * Reads a transaction's committed state in a transaction of its own (never an uncommitted

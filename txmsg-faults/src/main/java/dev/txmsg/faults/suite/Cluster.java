@@ -35,12 +35,15 @@ final class Cluster implements AutoCloseable {
     private final Map<ServiceProcess, AtomicInteger> deaths = new ConcurrentHashMap<>();
     private final Thread watchdog;
     private final String namespace;
+    /** Whether the order service publishes two messages per order (ORDER_CREATED and ORDER_AUDITED). */
+    final boolean auditEvents;
     private volatile boolean closing;
 
-    Cluster(Path root, Path work, String suffix, String namespace) throws SQLException {
+    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents) throws SQLException {
         this.db = new Databases(suffix);
         db.create();
         this.namespace = namespace;
+        this.auditEvents = auditEvents;
         this.broker = new BrokerProcess(root, work, namespace);
         broker.start();
         Path agent = agentJar(root);
@@ -70,6 +73,9 @@ final class Cluster implements AutoCloseable {
             "txmsg.broker.check-interval", BrokerProcess.CHECK_INTERVAL,
             "txmsg.in-doubt.probe-interval", "1s",
             "logging.level.root", "WARN"));
+        if (auditEvents && name.equals("order-service")) {
+            properties.put("order.audit-events", "true");
+        }
         if (namespace != null) {
             properties.put("rocketmq.producer.namespace", namespace);
             properties.put("rocketmq.consumer.namespace", namespace);

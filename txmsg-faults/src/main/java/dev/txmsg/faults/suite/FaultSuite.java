@@ -31,7 +31,7 @@ import dev.txmsg.demo.SampleJars;
  *
  * <pre>
  * java -jar txmsg-faults/target/txmsg-faults-0.1.0-SNAPSHOT-all.jar [--iterations 20] [--orders 20]
- *      [--faults F1,F2,...] [--seed N] [--out target/faults] [--namespace NS]
+ *      [--faults F1,F2,...] [--seed N] [--out target/faults] [--namespace NS] [--audit-events]
  * </pre>
  * Writes {@code report.md} to the output directory; keeps the databases and the logs of a run that
  * found an inconsistency. Exits 1 if it found one.
@@ -44,7 +44,8 @@ public final class FaultSuite {
     }
 
     /** The settings of a run. */
-    record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace) {
+    record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace,
+                    boolean auditEvents) {
         static Settings parse(String[] args) {
             int iterations = 20;
             int orders = 20;
@@ -52,8 +53,13 @@ public final class FaultSuite {
             long seed = System.nanoTime();
             Path out = Path.of("target", "faults");
             String namespace = null;
+            boolean auditEvents = false;
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
+                if (option.equals("--audit-events")) {
+                    auditEvents = true;
+                    continue;
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("option " + option + " needs a value");
                 }
@@ -77,10 +83,10 @@ public final class FaultSuite {
                         namespace = value;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + option
-                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS");
+                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS, --audit-events");
                 }
             }
-            return new Settings(iterations, orders, faults, seed, out, namespace);
+            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents);
         }
 
         private static int positive(String option, String value) {
@@ -126,10 +132,11 @@ public final class FaultSuite {
         Random rnd = new Random(s.seed());
         Instant started = Instant.now();
         say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work
-            + (s.namespace() == null ? "" : ", RocketMQ namespace " + s.namespace()));
+            + (s.namespace() == null ? "" : ", RocketMQ namespace " + s.namespace())
+            + (s.auditEvents() ? ", two messages per order (ORDER_CREATED and ORDER_AUDITED)" : ""));
         List<Row> rows = new ArrayList<>();
         boolean clean;
-        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace())) {
+        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents())) {
             for (FaultCase fault : s.faults()) {
                 int fired = 0;
                 List<String> inconsistencies = new ArrayList<>();

@@ -18,7 +18,8 @@ import dev.txmsg.demo.ServiceProcess;
  * PAID or CANCELLED; each account's balance equals its initial balance minus its PAID orders, and is
  * not negative; no order created twice; each order's event applied once by the account service
  * and each answer once by the order service; no message applied for a transaction that did not
- * commit; no dead letter waiting for an operator.
+ * commit; no dead letter waiting for an operator. With audit events, each order's second message
+ * (ORDER_AUDITED) applied once, and none of an order that does not exist.
  */
 final class Invariants {
 
@@ -82,6 +83,22 @@ final class Invariants {
         }
         notCommitted(c, problems, c.db.account, "account-service", c.db.order);
         notCommitted(c, problems, c.db.order, "order-service", c.db.account);
+        if (c.auditEvents) {
+            // Two messages per order (ORDER_CREATED and ORDER_AUDITED, one transaction): both or neither.
+            long audited = c.db.count(c.db.order, "SELECT COUNT(*) FROM order_audit");
+            long auditApplied = c.db.count(c.db.order, "SELECT COUNT(*) FROM txmsg_consume_log WHERE consumer_group = 'order-audit'");
+            long phantom = c.db.count(c.db.order,
+                "SELECT COUNT(*) FROM order_audit a LEFT JOIN orders o ON o.id = a.order_id WHERE o.id IS NULL");
+            if (audited != orders) {
+                problems.add(audited + " audit records for " + orders + " orders");
+            }
+            if (auditApplied != orders) {
+                problems.add("the audit trail applied " + auditApplied + " ORDER_AUDITED events for " + orders + " orders");
+            }
+            if (phantom > 0) {
+                problems.add(phantom + " audit records of orders that do not exist");
+            }
+        }
         // A dead letter that a later delivery applied (APPLIED: once, through the consume log) needs no
         // operator; one still DEAD or RETRYING after the orders settled does.
         String pending = "SELECT COUNT(*) FROM txmsg_dead_letter WHERE status IN ('DEAD', 'RETRYING')";
@@ -101,12 +118,22 @@ final class Invariants {
         applied.forEach(key -> problems.add(group + " applied message " + key + ", whose transaction is not committed"));
     }
 
+    private static long auditRows(Cluster c, String orderId) {
+        try {
+            return c.db.count(c.db.order, "SELECT COUNT(*) FROM order_audit WHERE order_id = '" + orderId + "'");
+        } catch (SQLException e) {
+            return 0; // the database is being faulted: asked again
+        }
+    }
+
     private static List<String> pending(Cluster c, List<String> ids) {
         List<String> pending = new ArrayList<>();
         for (String id : ids) {
             String status = c.client.status(id);
             if (!"PAID".equals(status) && !"CANCELLED".equals(status)) {
                 pending.add(id);
+            } else if (c.auditEvents && auditRows(c, id) == 0) {
+                pending.add(id); // its second message, ORDER_AUDITED, is still on its way
             }
         }
         return pending;

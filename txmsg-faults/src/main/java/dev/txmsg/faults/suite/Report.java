@@ -21,6 +21,13 @@ final class Report {
         md.append("- both sample services as child JVMs (order, account; a MariaDB database each), the standalone broker as a "
             + "child JVM; ").append(s.orders()).append(" orders per iteration from 4 client threads over 5 fresh accounts, "
             + "each retried with its Idempotency-Key until answered\n");
+        if (s.namespace() != null) {
+            md.append("- every client in RocketMQ namespace ").append(s.namespace()).append('\n');
+        }
+        if (s.auditEvents()) {
+            md.append("- two messages per order: the order service publishes ORDER_CREATED and ORDER_AUDITED from one local "
+                + "transaction (order.audit-events=true), and keeps an audit trail from the second\n");
+        }
         md.append("- broker check-back timing, set short for the suite: transactionTimeOut ").append(BrokerProcess.TRANSACTION_TIMEOUT)
             .append(", transactionCheckInterval ").append(BrokerProcess.CHECK_INTERVAL).append(", transactionCheckMax ")
             .append(BrokerProcess.CHECK_MAX).append(", transactionOpBatchInterval 500ms\n");

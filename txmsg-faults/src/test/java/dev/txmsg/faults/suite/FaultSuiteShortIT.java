@@ -21,10 +21,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 class FaultSuiteShortIT {
 
     @Test
-    void everyFaultFiresAndLeavesBothDatabasesConsistent() throws Exception {
+    void everyFaultFiresAndLeavesBothDatabasesConsistentWithTwoMessagesPerOrder() throws Exception {
         Path out = Path.of("target", "faults");
         List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, Arrays.asList(FaultCase.values()),
-            System.nanoTime(), out, null));
+            System.nanoTime(), out, null, true));
 
         assertThat(rows).extracting(FaultSuite.Row::fault).containsExactly(FaultCase.values());
         assertThat(rows).allSatisfy(row -> {

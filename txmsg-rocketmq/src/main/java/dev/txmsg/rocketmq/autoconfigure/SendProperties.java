@@ -14,6 +14,12 @@ public class SendProperties {
      */
     private boolean overlap = true;
 
+    /**
+     * The most messages one local transaction may publish (a list given to send, and those its
+     * executor adds); from 1 to 10,000.
+     */
+    private int maxMessages = 100;
+
     public Duration getTimeout() {
         return timeout;
     }
@@ -28,5 +34,13 @@ public class SendProperties {
 
     public void setOverlap(boolean overlap) {
         this.overlap = overlap;
+    }
+
+    public int getMaxMessages() {
+        return maxMessages;
+    }
+
+    public void setMaxMessages(int maxMessages) {
+        this.maxMessages = maxMessages;
     }
 }

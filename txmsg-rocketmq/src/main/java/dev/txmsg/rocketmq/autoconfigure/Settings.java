@@ -2,8 +2,9 @@ package dev.txmsg.rocketmq.autoconfigure;
 
 import java.time.Duration;
 
-import dev.txmsg.rocketmq.jdbc.TableName;
+import dev.txmsg.rocketmq.SenderOptions;
 import dev.txmsg.rocketmq.jdbc.CheckWindow;
+import dev.txmsg.rocketmq.jdbc.TableName;
 import dev.txmsg.rocketmq.wire.Topics;
 
 /** Checks txmsg's properties at start-up; each failure names the property, its value and what is allowed. */
@@ -22,6 +23,10 @@ final class Settings {
             throw invalid("txmsg.initialize-schema", null, "embedded, always or never");
         }
         positive("txmsg.send.timeout", p.getSend().getTimeout(), true);
+        int maxMessages = p.getSend().getMaxMessages();
+        if (maxMessages < 1 || maxMessages > SenderOptions.MAX_MESSAGES_LIMIT) {
+            throw invalid("txmsg.send.max-messages", maxMessages, "an integer from 1 to " + SenderOptions.MAX_MESSAGES_LIMIT);
+        }
         positive("txmsg.check.lock-wait", p.getCheck().getLockWait(), false);
         if (p.getCheck().getClockSkew() == null || p.getCheck().getClockSkew().isNegative()) {
             throw invalid("txmsg.check.clock-skew", p.getCheck().getClockSkew(), "a duration of zero or more, such as 5m");

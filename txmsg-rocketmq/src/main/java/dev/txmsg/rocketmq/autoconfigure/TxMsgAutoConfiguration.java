@@ -218,7 +218,8 @@ public class TxMsgAutoConfiguration {
             .withOverlapHalfSend(send.isOverlap())
             .withCheckBackPool(check.getPoolSize(), check.getQueueCapacity())
             .withRetention(properties.getRetention().isEnabled() ? properties.getRetention().getPeriod() : null, check.getClockSkew())
-            .withInDoubtProbeInterval(properties.getInDoubt().getProbeInterval());
+            .withInDoubtProbeInterval(properties.getInDoubt().getProbeInterval())
+            .withMaxMessages(send.getMaxMessages());
     }
 
     /** resilience4j-spring-boot3's instance named txmsg if it has one, else one from txmsg.resilience.*. */

@@ -3,9 +3,12 @@ package dev.txmsg.rocketmq.log;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -15,6 +18,7 @@ import org.apache.ibatis.session.SqlSession;
 
 import dev.txmsg.api.FencedByCheckBackException;
 import dev.txmsg.api.TransactionState;
+import dev.txmsg.api.spi.LogEntry;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.jdbc.TableName;
 import dev.txmsg.rocketmq.jdbc.SchemaInitializer;
@@ -81,6 +85,40 @@ public final class MyBatisTransactionLog implements TransactionLog {
                 throw new FencedByCheckBackException(transactionId, sql);
             }
             throw sql;
+        }
+    }
+
+    /** One multi-row insert: the rows are taken, and their locks held, at once. */
+    @Override
+    public void append(Connection connection, List<LogEntry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (entries.size() == 1) {
+            append(connection, entries.get(0).transactionId(), entries.get(0).topic());
+            return;
+        }
+        try (SqlSession session = mybatis.on(connection)) {
+            session.getMapper(TxLogMapper.class).insertAll(entries);
+        } catch (PersistenceException e) {
+            SQLException sql = MyBatisSupport.unwrap(e);
+            if (dialect.isDuplicateKey(sql)) {
+                // One statement: which of its rows met a check-back's row the database does not say.
+                throw new FencedByCheckBackException(entries.get(0).transactionId(), sql);
+            }
+            throw sql;
+        }
+    }
+
+    @Override
+    public Set<String> written(Connection connection, Collection<String> transactionIds) throws SQLException {
+        if (transactionIds.isEmpty()) {
+            return Set.of();
+        }
+        try (SqlSession session = mybatis.on(connection)) {
+            return Set.copyOf(session.getMapper(TxLogMapper.class).findWritten(transactionIds));
+        } catch (PersistenceException e) {
+            throw MyBatisSupport.unwrap(e);
         }
     }
 

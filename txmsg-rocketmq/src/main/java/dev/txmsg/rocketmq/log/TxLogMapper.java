@@ -7,7 +7,11 @@ interface TxLogMapper {
 
     int insert(@Param("txId") String txId, @Param("state") String state, @Param("topic") String topic);
 
+    int insertAll(@Param("entries") java.util.List<dev.txmsg.api.spi.LogEntry> entries);
+
     int insertFence(@Param("txId") String txId, @Param("topic") String topic);
+
+    java.util.List<String> findWritten(@Param("txIds") java.util.Collection<String> txIds);
 
     String findState(@Param("txId") String txId);
 

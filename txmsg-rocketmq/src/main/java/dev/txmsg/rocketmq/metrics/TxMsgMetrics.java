@@ -16,7 +16,8 @@ import dev.txmsg.api.TransactionState;
  * txmsg's meters, all tagged with the producer group:
  * <ul>
  * <li>{@code txmsg.send} (counter, tag {@code outcome}: committed, rolled_back, failed, fenced, unknown)
- *     and {@code txmsg.send.latency} (timer, same tag)</li>
+ *     and {@code txmsg.send.latency} (timer, same tag): local transactions, whatever their number of messages</li>
+ * <li>{@code txmsg.send.messages} (counter, same tag): the messages of those transactions</li>
  * <li>{@code txmsg.checkback} (counter, tag {@code answer}: commit, rollback, unknown)</li>
  * <li>{@code txmsg.checkback.fenced}: check-backs that fenced a transaction</li>
  * <li>{@code txmsg.checkback.foreign}: check-backs for messages of another transaction log (an alarm)</li>
@@ -66,6 +67,7 @@ public final class TxMsgMetrics {
     private final Counter endFailed;
     private final Counter purged;
     private final java.util.Map<SendOutcome, Counter> sends = new java.util.EnumMap<>(SendOutcome.class);
+    private final java.util.Map<SendOutcome, Counter> messages = new java.util.EnumMap<>(SendOutcome.class);
     private final java.util.Map<SendOutcome, Timer> latencies = new java.util.EnumMap<>(SendOutcome.class);
     private final java.util.Map<TransactionState, Counter> checkBacks = new java.util.EnumMap<>(TransactionState.class);
     private final java.util.concurrent.atomic.AtomicLong logRows = new java.util.concurrent.atomic.AtomicLong(-1);
@@ -88,6 +90,8 @@ public final class TxMsgMetrics {
         // Registered once: the send path only increments.
         for (SendOutcome outcome : SendOutcome.values()) {
             sends.put(outcome, Counter.builder("txmsg.send").description("transactional sends by outcome")
+                .tag("group", group).tag("outcome", outcome.tag()).register(registry));
+            messages.put(outcome, Counter.builder("txmsg.send.messages").description("messages of transactional sends by outcome")
                 .tag("group", group).tag("outcome", outcome.tag()).register(registry));
             latencies.put(outcome, Timer.builder("txmsg.send.latency").description("time of a transactional send, from the call to its return")
                 .tag("group", group).tag("outcome", outcome.tag()).register(registry));
@@ -144,9 +148,15 @@ public final class TxMsgMetrics {
         return registry;
     }
 
-    /** Counts a send and records its latency. */
+    /** Counts a send of one message and records its latency. */
     public void send(SendOutcome outcome, Duration latency) {
+        send(outcome, 1, latency);
+    }
+
+    /** Counts a send (one local transaction) of {@code count} messages and records its latency. */
+    public void send(SendOutcome outcome, int count, Duration latency) {
         sends.get(outcome).increment();
+        messages.get(outcome).increment(count);
         latencies.get(outcome).record(latency);
     }
 

@@ -3,7 +3,10 @@ package dev.txmsg.rocketmq.send;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.rocketmq.client.producer.LocalTransactionState;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
-import org.apache.rocketmq.client.producer.TransactionMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageClientIDSetter;
 import org.slf4j.Logger;
@@ -33,70 +35,100 @@ import dev.txmsg.api.TransactionOutcomeUnknownException;
 import dev.txmsg.api.TransactionRollbackOnlyException;
 import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.TxMessage;
+import dev.txmsg.api.spi.LogEntry;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.log.RunningTransactions;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics.SendOutcome;
 import dev.txmsg.rocketmq.tx.LocalTransaction;
 import dev.txmsg.rocketmq.tx.LocalTransactions;
+import dev.txmsg.rocketmq.wire.HalfMessages;
 
 /**
- * The protocol of one transactional send, driven step by step:
+ * The protocol of one transactional send of one or more messages, driven step by step:
  * <ol>
- * <li>send the half message (its round trip overlaps step 2 unless configured otherwise);</li>
- * <li>in the local transaction: the log row ({@code COMMITTED}, first statement, taking the row
- *     lock early), the executor, then wait until the broker confirmed the half message, then
- *     commit;</li>
- * <li>end the transaction, one-way: COMMIT, or ROLLBACK after any failure. Inside a surrounding
- *     transaction the end waits for its outcome, in {@code afterCompletion}.</li>
+ * <li>send every half message (their round trips overlap step 2 unless configured otherwise);</li>
+ * <li>in the local transaction: the log rows ({@code COMMITTED}, one statement, first, taking the
+ *     rows' locks early), the executor (which may add messages: each is sent and logged at once),
+ *     then wait until the broker confirmed every half message, then commit;</li>
+ * <li>end each transaction, one-way: COMMIT, or ROLLBACK after any failure. Inside a surrounding
+ *     transaction the ends wait for its outcome, in {@code afterCompletion}.</li>
  * </ol>
- * A lost end, an unknown commit or a dead process is settled by the check-back from the log.
+ * A lost end, an unknown commit or a dead process is settled by the check-back from the log, each
+ * message from its own row.
  */
 public final class SendFlow {
 
     private static final Logger LOG = LoggerFactory.getLogger(SendFlow.class);
 
-    private final TransactionMQProducer producer;
+    private final TransactionEnds ends;
     private final HalfMessageSender halfSender;
+    private final HalfMessages halfMessages;
     private final TransactionLog log;
     private final LocalTransactions transactions;
     private final TxMsgMetrics metrics;
     private final RunningTransactions running;
+    private final int maxMessages;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
-     * @param producer     the started producer, for the end-transaction
+     * @param ends         sends the end-transaction requests
      * @param halfSender   sends half messages
+     * @param halfMessages turns messages into half messages (and validates them)
      * @param log          the transaction log
      * @param transactions opens local transactions
      * @param metrics      where outcomes are counted
-     * @param running        where sends under way are registered for the check-back
+     * @param running      where sends under way are registered for the check-back
+     * @param maxMessages  the most messages one local transaction may publish
      */
-    public SendFlow(TransactionMQProducer producer, HalfMessageSender halfSender, TransactionLog log,
-                    LocalTransactions transactions, TxMsgMetrics metrics, RunningTransactions running) {
-        this.producer = Objects.requireNonNull(producer, "producer");
+    public SendFlow(TransactionEnds ends, HalfMessageSender halfSender, HalfMessages halfMessages, TransactionLog log,
+                    LocalTransactions transactions, TxMsgMetrics metrics, RunningTransactions running, int maxMessages) {
+        this.ends = Objects.requireNonNull(ends, "ends");
         this.halfSender = Objects.requireNonNull(halfSender, "halfSender");
+        this.halfMessages = Objects.requireNonNull(halfMessages, "halfMessages");
         this.log = Objects.requireNonNull(log, "log");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.running = Objects.requireNonNull(running, "running");
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("maxMessages must be at least 1, was " + maxMessages);
+        }
+        this.maxMessages = maxMessages;
         metrics.inFlightSends(inFlight);
     }
 
-    /** Runs one send of {@code half}, the RocketMQ form of {@code message}. */
-    public <A> SendReceipt run(TxMessage message, Message half, LocalTransactionExecutor<A> executor, A arg) {
+    /**
+     * Runs one local transaction publishing {@code messages}, validated first: nothing is written
+     * or sent unless every one of them is valid.
+     *
+     * @return one receipt per message, in order, then those the executor added
+     */
+    public <A> List<SendReceipt> run(List<TxMessage> messages, LocalTransactionExecutor<A> executor, A arg) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(messages, "messages");
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("no message to send: give at least one");
+        }
+        if (messages.size() > maxMessages) {
+            throw new IllegalArgumentException(messages.size() + " messages in one transaction; at most " + maxMessages
+                + " are allowed (txmsg.send.max-messages, SenderOptions.withMaxMessages)");
+        }
+        Batch batch = new Batch();
+        for (int i = 0; i < messages.size(); i++) {
+            TxMessage message = Objects.requireNonNull(messages.get(i), "message " + i + " of the list is null");
+            batch.add(new Pending(message, halfMessages.create(message), false));
+        }
         transactions.verifyBeforeSend();
-        String txId = MessageClientIDSetter.getUniqID(half);
         long start = System.nanoTime();
         SendOutcome outcome = SendOutcome.FAILED;
         boolean joined = false;
         inFlight.incrementAndGet();
-        running.started(txId);
+        batch.all().forEach(p -> running.started(p.txId));
         try {
-            SendReceipt result = protocol(message, half, txId, executor, arg, start);
-            joined = result.state() == TransactionState.UNKNOWN;
+            List<SendReceipt> receipts = protocol(batch, executor, arg, start);
+            joined = receipts.get(0).state() == TransactionState.UNKNOWN;
             outcome = joined ? null : SendOutcome.COMMITTED; // joined: counted at completion
-            return result;
+            return receipts;
         } catch (FencedByCheckBackException e) {
             outcome = SendOutcome.FENCED;
             throw e;
@@ -112,88 +144,159 @@ public final class SendFlow {
         } finally {
             inFlight.decrementAndGet();
             if (!joined) {
-                running.finished(txId);
+                batch.all().forEach(p -> running.finished(p.txId));
             }
             if (outcome != null) {
-                metrics.send(outcome, Duration.ofNanos(System.nanoTime() - start));
+                metrics.send(outcome, batch.size(), Duration.ofNanos(System.nanoTime() - start));
             }
         }
     }
 
-    private <A> SendReceipt protocol(TxMessage message, Message half, String txId,
-                                                  LocalTransactionExecutor<A> executor, A arg, long start) {
-        CompletableFuture<SendResult> pending = halfSender.send(half);
-        if (pending.isCompletedExceptionally()) {
-            awaitStored(half, txId, pending); // throws: nothing was sent, so nothing local may start
+    private <A> List<SendReceipt> protocol(Batch batch, LocalTransactionExecutor<A> executor, A arg, long start) {
+        for (Pending p : batch.all()) {
+            p.future = halfSender.send(p.half);
         }
+        for (Pending p : batch.all()) {
+            if (p.future.isCompletedExceptionally()) {
+                abandonAll(batch, p, null);
+                awaitStored(p); // throws: nothing was sent, so nothing local may start
+            }
+        }
+        Pending first = batch.first();
         LocalTransaction tx;
         try {
             tx = transactions.begin();
         } catch (Exception e) {
-            abandon(half, pending, e);
-            throw new TransactionNotStartedException(txId, e);
+            abandonAll(batch, null, e);
+            throw new TransactionNotStartedException(first.txId, e);
         }
         try {
-            log.append(tx.connection(), txId, message.topic());
+            log.append(tx.connection(), batch.all().stream().map(p -> new LogEntry(p.txId, p.message.topic())).toList());
         } catch (SQLException | RuntimeException e) {
             tx.rollback();
-            abandon(half, pending, e);
+            abandonAll(batch, null, e);
             if (e instanceof FencedByCheckBackException fenced) {
                 throw fenced;
             }
-            throw new LogRowNotWrittenException(txId, e);
+            throw new LogRowNotWrittenException(first.txId, e);
         }
+        Context context = new Context(batch, tx.connection());
         try {
-            executor.execute(new Context(txId, message, tx.connection()), arg);
+            executor.execute(context, arg);
         } catch (Throwable e) {
+            context.close();
             tx.rollback();
-            abandon(half, pending, e);
+            abandonAll(batch, null, e);
             if (e instanceof RuntimeException || e instanceof Error) {
                 throw sneaky(e);
             }
-            throw new LocalTransactionException(txId, (Exception) e);
+            throw new LocalTransactionException(first.txId, (Exception) e);
         }
-        SendResult sent;
-        try {
-            sent = awaitStored(half, txId, pending);
-        } catch (HalfMessageNotSentException e) {
+        RuntimeException refused = context.close();
+        if (refused != null) {
+            // An added message failed and the executor went on: the transaction must not commit without it.
             tx.rollback();
-            throw e;
+            abandonAll(batch, null, refused);
+            throw refused;
         }
+        try {
+            undoneByASavepoint(batch, tx.connection());
+        } catch (SQLException | RuntimeException e) {
+            tx.rollback();
+            abandonAll(batch, null, e);
+            throw new LogRowNotWrittenException(first.txId, e);
+        }
+        for (Pending p : batch.all()) {
+            try {
+                p.sent = awaitStored(p);
+            } catch (HalfMessageNotSentException e) {
+                tx.rollback();
+                abandonAll(batch, p, e);
+                throw e;
+            }
+        }
+        batch.undone().forEach(p -> end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null));
         LocalTransaction.Outcome committed;
         try {
             committed = tx.commit();
         } catch (Exception e) {
             // Committed or not, nobody knows: end nothing; the check-back reads the log.
-            throw new TransactionOutcomeUnknownException(txId, e);
+            throw new TransactionOutcomeUnknownException(first.txId, e);
         }
         if (committed == LocalTransaction.Outcome.ROLLED_BACK) {
-            end(half, sent, LocalTransactionState.ROLLBACK_MESSAGE, null);
-            throw new TransactionRollbackOnlyException(txId);
+            batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null));
+            throw new TransactionRollbackOnlyException(first.txId);
         }
         if (tx.joinsSurrounding()) {
-            tx.onSurroundingCompletion(state -> afterSurrounding(txId, half, sent, state, start));
-            return new SendReceipt(sent.getMsgId(), txId, message.topic(), TransactionState.UNKNOWN);
+            tx.onSurroundingCompletion(state -> afterSurrounding(batch, state, start));
+            return batch.receipts(TransactionState.UNKNOWN);
         }
-        end(half, sent, LocalTransactionState.COMMIT_MESSAGE, null);
-        return new SendReceipt(sent.getMsgId(), txId, message.topic(), TransactionState.COMMITTED);
+        batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.COMMIT_MESSAGE, null));
+        return batch.receipts(TransactionState.COMMITTED);
     }
 
-    /** The surrounding transaction completed: now the message's outcome is known (or not). */
-    private void afterSurrounding(String txId, Message half, SendResult sent, TransactionState state, long start) {
-        running.finished(txId);
+    /**
+     * Messages added while the executor ran wrote their rows where the executor was: a rollback to a
+     * savepoint taken before may have undone a row since. Such a message follows its row: it is
+     * rolled back, the others commit. A row {@code send} itself wrote is gone only if the database
+     * rolled the whole transaction back under the executor (a deadlock it caught, say): then nothing
+     * may commit. Asked only when messages were added; a send without added messages pays nothing.
+     */
+    private void undoneByASavepoint(Batch batch, Connection connection) throws SQLException {
+        if (batch.added().isEmpty()) {
+            return;
+        }
+        Set<String> written = log.written(connection, batch.all().stream().map(p -> p.txId).toList());
+        for (Pending p : batch.all()) {
+            if (written.contains(p.txId)) {
+                continue;
+            }
+            if (!p.added) {
+                throw new IllegalStateException("the log row of transaction " + p.txId + " was undone before the commit: the "
+                    + "database rolled the local transaction back under the executor (a deadlock or a timeout the executor "
+                    + "caught?) or the executor rolled back to a savepoint taken before the send; nothing is committed");
+            }
+            p.undone = true;
+        }
+    }
+
+    /** The surrounding transaction completed: now the messages' outcome is known (or not). */
+    private void afterSurrounding(Batch batch, TransactionState state, long start) {
+        batch.all().forEach(p -> running.finished(p.txId));
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         switch (state) {
             case COMMITTED -> {
-                end(half, sent, LocalTransactionState.COMMIT_MESSAGE, null);
-                metrics.send(SendOutcome.COMMITTED, latency);
+                batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.COMMIT_MESSAGE, null));
+                metrics.send(SendOutcome.COMMITTED, batch.size(), latency);
             }
             case ROLLED_BACK -> {
-                end(half, sent, LocalTransactionState.ROLLBACK_MESSAGE, null);
-                metrics.send(SendOutcome.ROLLED_BACK, latency);
+                batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null));
+                metrics.send(SendOutcome.ROLLED_BACK, batch.size(), latency);
             }
-            case UNKNOWN -> metrics.send(SendOutcome.UNKNOWN, latency); // the check-back decides
+            case UNKNOWN -> metrics.send(SendOutcome.UNKNOWN, batch.size(), latency); // the check-backs decide
         }
+    }
+
+    /**
+     * After a failure: every half message but {@code except} (whose failure is being reported) is
+     * rolled back — at once if the broker's answer is in, else once it comes — so that none lingers
+     * until check-backs.
+     */
+    private void abandonAll(Batch batch, Pending except, Throwable cause) {
+        for (Pending p : batch.all()) {
+            if (p == except) {
+                continue;
+            }
+            if (p.sent != null) {
+                end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, cause);
+            } else if (p.future != null) {
+                abandon(p.half, p.future, cause);
+            }
+        }
+    }
+
+    private SendResult awaitStored(Pending p) {
+        return awaitStored(p.half, p.txId, p.future);
     }
 
     /** Waits for the broker's answer to the half send; anything but a durable store is a failure. */
@@ -249,7 +352,7 @@ public final class SendFlow {
 
     private void end(Message half, SendResult sent, LocalTransactionState state, Throwable cause) {
         try {
-            producer.getDefaultMQProducerImpl().endTransaction(half, sent, state, cause);
+            ends.end(half, sent, state, cause);
         } catch (Exception e) {
             metrics.endFailed();
             LOG.warn("end-transaction {} of transaction {} was not sent ({}); the broker's check-back settles it",
@@ -262,6 +365,143 @@ public final class SendFlow {
         throw (T) e;
     }
 
-    private record Context(String transactionId, TxMessage message, Connection connection) implements TransactionContext {
+    /** One message of a send: what the application gave, its half message, and the broker's answer. */
+    private static final class Pending {
+        final TxMessage message;
+        final Message half;
+        final String txId;
+        final boolean added;
+        CompletableFuture<SendResult> future;
+        SendResult sent;
+        /** Its row was undone by a rollback to a savepoint: rolled back, whatever the transaction does. */
+        boolean undone;
+
+        Pending(TxMessage message, Message half, boolean added) {
+            this.message = message;
+            this.half = half;
+            this.txId = MessageClientIDSetter.getUniqID(half);
+            this.added = added;
+        }
+    }
+
+    /** The messages of one local transaction, in order: those given, then those added. */
+    private static final class Batch {
+        private final List<Pending> messages = new ArrayList<>();
+
+        synchronized void add(Pending p) {
+            messages.add(p);
+        }
+
+        synchronized List<Pending> all() {
+            return List.copyOf(messages);
+        }
+
+        synchronized int size() {
+            return messages.size();
+        }
+
+        synchronized Pending first() {
+            return messages.get(0);
+        }
+
+        /** Those added by the executor. */
+        synchronized List<Pending> added() {
+            return messages.stream().filter(p -> p.added).toList();
+        }
+
+        /** Those whose rows a rollback to a savepoint undid (already rolled back). */
+        synchronized List<Pending> undone() {
+            return messages.stream().filter(p -> p.undone).toList();
+        }
+
+        /** Those that follow the transaction's outcome. */
+        synchronized List<Pending> kept() {
+            return messages.stream().filter(p -> !p.undone).toList();
+        }
+
+        synchronized List<SendReceipt> receipts(TransactionState state) {
+            return messages.stream().map(p -> new SendReceipt(p.sent.getMsgId(), p.txId, p.message.topic(),
+                p.undone ? TransactionState.ROLLED_BACK : state)).toList();
+        }
+    }
+
+    /** The executor's view of its transaction; it adds messages until the executor returns. */
+    private final class Context implements TransactionContext {
+        private final Batch batch;
+        private final Connection connection;
+        private boolean closed;
+        /** The first failure of an added message after it was valid: the transaction must roll back. */
+        private RuntimeException refused;
+
+        Context(Batch batch, Connection connection) {
+            this.batch = batch;
+            this.connection = connection;
+        }
+
+        @Override
+        public String transactionId() {
+            return batch.first().txId;
+        }
+
+        @Override
+        public TxMessage message() {
+            return batch.first().message;
+        }
+
+        @Override
+        public Connection connection() {
+            return connection;
+        }
+
+        @Override
+        public List<String> transactionIds() {
+            return batch.all().stream().map(p -> p.txId).toList();
+        }
+
+        @Override
+        public synchronized String addMessage(TxMessage message) {
+            Objects.requireNonNull(message, "message");
+            if (closed) {
+                throw new IllegalStateException("transaction " + batch.first().txId + " has ended its executor: messages are "
+                    + "added from within it, while its local transaction runs");
+            }
+            if (batch.size() >= maxMessages) {
+                throw new IllegalStateException("transaction " + batch.first().txId + " holds " + batch.size()
+                    + " messages, the most allowed (txmsg.send.max-messages, SenderOptions.withMaxMessages); nothing was added");
+            }
+            Pending p = new Pending(message, halfMessages.create(message), true);
+            running.started(p.txId); // before the half send: a check-back in between must not fence it
+            try {
+                p.future = halfSender.send(p.half);
+                if (p.future.isCompletedExceptionally()) {
+                    awaitStored(p); // throws: the broker refused it
+                }
+            } catch (RuntimeException e) {
+                running.finished(p.txId);
+                throw refuse(e);
+            }
+            try {
+                log.append(connection, p.txId, message.topic());
+            } catch (SQLException | RuntimeException e) {
+                running.finished(p.txId);
+                abandon(p.half, p.future, e);
+                throw refuse(e instanceof FencedByCheckBackException fenced ? fenced : new LogRowNotWrittenException(p.txId, e));
+            }
+            batch.add(p);
+            return p.txId;
+        }
+
+        private RuntimeException refuse(RuntimeException e) {
+            if (refused == null) {
+                refused = e;
+            }
+            return e;
+        }
+
+        /** Ends the executor's time: no message may be added any more; returns an added message's failure, if any. */
+        synchronized RuntimeException close() {
+            closed = true;
+            return refused;
+        }
     }
 }

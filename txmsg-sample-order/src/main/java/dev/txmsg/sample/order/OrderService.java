@@ -1,6 +1,9 @@
 package dev.txmsg.sample.order;
 
+import java.util.List;
 import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Value;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -8,16 +11,22 @@ import org.springframework.stereotype.Service;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.TxMessage;
 
-/** Places orders: the order row and its ORDER_CREATED event commit together, or neither does. */
+/**
+ * Places orders: the order row and its ORDER_CREATED event commit together, or neither does. With
+ * {@code order.audit-events=true} an ORDER_AUDITED event goes out in the same transaction too
+ * (two messages, all or none).
+ */
 @Service
 class OrderService {
 
     private final TransactionalSender sender;
     private final OrderRepository orders;
+    private final boolean auditEvents;
 
-    OrderService(TransactionalSender sender, OrderRepository orders) {
+    OrderService(TransactionalSender sender, OrderRepository orders, @Value("${order.audit-events:false}") boolean auditEvents) {
         this.sender = sender;
         this.orders = orders;
+        this.auditEvents = auditEvents;
     }
 
     /**
@@ -34,7 +43,16 @@ class OrderService {
             .payload(new Events.OrderCreated(order.id(), order.accountId(), order.amount()))
             .build();
         try {
-            sender.send(created, (ctx, o) -> orders.insert(o, idempotencyKey, request.fingerprint()), order);
+            if (auditEvents) {
+                TxMessage audited = TxMessage.builder(Events.ORDER_EVENTS)
+                    .tag(Events.ORDER_AUDITED)
+                    .key(order.id())
+                    .payload(new Events.OrderAudited(order.id(), order.accountId(), order.amount(), idempotencyKey))
+                    .build();
+                sender.send(List.of(created, audited), (ctx, o) -> orders.insert(o, idempotencyKey, request.fingerprint()), order);
+            } else {
+                sender.send(created, (ctx, o) -> orders.insert(o, idempotencyKey, request.fingerprint()), order);
+            }
             return new Placed(order, true);
         } catch (DuplicateKeyException e) {
             if (idempotencyKey == null) {
