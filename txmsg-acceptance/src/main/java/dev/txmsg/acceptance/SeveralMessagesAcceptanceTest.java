@@ -361,8 +361,18 @@ public abstract class SeveralMessagesAcceptanceTest extends SendFixture {
         return ids.get();
     }
 
-    /** A log whose rows for added messages (written one by one, while the executor runs) cannot be written. */
-    private record AddedRowsFail(TransactionLog real) implements TransactionLog {
+    /**
+     * A log that writes the rows of a send's own messages (its first append on a connection) but
+     * not the row of a message added later in the same transaction.
+     */
+    private static final class AddedRowsFail implements TransactionLog {
+        private final TransactionLog real;
+        private final Set<Connection> appended = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        AddedRowsFail(TransactionLog real) {
+            this.real = real;
+        }
+
         @Override
         public String identity() {
             return real.identity();
@@ -370,11 +380,20 @@ public abstract class SeveralMessagesAcceptanceTest extends SendFixture {
 
         @Override
         public void append(Connection connection, String transactionId, String topic) throws SQLException {
+            synchronized (appended) {
+                if (appended.add(connection)) {
+                    real.append(connection, transactionId, topic);
+                    return;
+                }
+            }
             throw new SQLException("injected: the row of added message " + transactionId + " is not written", "HY000");
         }
 
         @Override
         public void append(Connection connection, List<LogEntry> entries) throws SQLException {
+            synchronized (appended) {
+                appended.add(connection);
+            }
             real.append(connection, entries);
         }
 

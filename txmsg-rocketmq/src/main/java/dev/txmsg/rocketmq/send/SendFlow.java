@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -123,7 +124,9 @@ public final class SendFlow {
         SendOutcome outcome = SendOutcome.FAILED;
         boolean joined = false;
         inFlight.incrementAndGet();
-        batch.all().forEach(p -> running.started(p.txId));
+        for (Pending p : batch.all()) {
+            running.started(p.txId);
+        }
         try {
             List<SendReceipt> receipts = protocol(batch, executor, arg, start);
             joined = receipts.get(0).state() == TransactionState.UNKNOWN;
@@ -144,7 +147,9 @@ public final class SendFlow {
         } finally {
             inFlight.decrementAndGet();
             if (!joined) {
-                batch.all().forEach(p -> running.finished(p.txId));
+                for (Pending p : batch.all()) {
+                    running.finished(p.txId);
+                }
             }
             if (outcome != null) {
                 metrics.send(outcome, batch.size(), Duration.ofNanos(System.nanoTime() - start));
@@ -171,7 +176,11 @@ public final class SendFlow {
             throw new TransactionNotStartedException(first.txId, e);
         }
         try {
-            log.append(tx.connection(), batch.all().stream().map(p -> new LogEntry(p.txId, p.message.topic())).toList());
+            if (batch.size() == 1) {
+                log.append(tx.connection(), first.txId, first.message.topic());
+            } else {
+                log.append(tx.connection(), batch.logEntries());
+            }
         } catch (SQLException | RuntimeException e) {
             tx.rollback();
             abandonAll(batch, null, e);
@@ -215,7 +224,7 @@ public final class SendFlow {
                 throw e;
             }
         }
-        batch.undone().forEach(p -> end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null));
+        endUndone(batch);
         LocalTransaction.Outcome committed;
         try {
             committed = tx.commit();
@@ -224,15 +233,33 @@ public final class SendFlow {
             throw new TransactionOutcomeUnknownException(first.txId, e);
         }
         if (committed == LocalTransaction.Outcome.ROLLED_BACK) {
-            batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null));
+            endKept(batch, LocalTransactionState.ROLLBACK_MESSAGE);
             throw new TransactionRollbackOnlyException(first.txId);
         }
         if (tx.joinsSurrounding()) {
             tx.onSurroundingCompletion(state -> afterSurrounding(batch, state, start));
             return batch.receipts(TransactionState.UNKNOWN);
         }
-        batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.COMMIT_MESSAGE, null));
+        endKept(batch, LocalTransactionState.COMMIT_MESSAGE);
         return batch.receipts(TransactionState.COMMITTED);
+    }
+
+    /** Ends every message that follows the transaction's outcome with {@code state}. */
+    private void endKept(Batch batch, LocalTransactionState state) {
+        for (Pending p : batch.all()) {
+            if (!p.undone) {
+                end(p.half, p.sent, state, null);
+            }
+        }
+    }
+
+    /** Rolls back the messages whose rows a rollback to a savepoint undid. */
+    private void endUndone(Batch batch) {
+        for (Pending p : batch.all()) {
+            if (p.undone) {
+                end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null);
+            }
+        }
     }
 
     /**
@@ -243,10 +270,10 @@ public final class SendFlow {
      * may commit. Asked only when messages were added; a send without added messages pays nothing.
      */
     private void undoneByASavepoint(Batch batch, Connection connection) throws SQLException {
-        if (batch.added().isEmpty()) {
+        if (!batch.hasAdded()) {
             return;
         }
-        Set<String> written = log.written(connection, batch.all().stream().map(p -> p.txId).toList());
+        Set<String> written = log.written(connection, batch.ids());
         for (Pending p : batch.all()) {
             if (written.contains(p.txId)) {
                 continue;
@@ -262,15 +289,17 @@ public final class SendFlow {
 
     /** The surrounding transaction completed: now the messages' outcome is known (or not). */
     private void afterSurrounding(Batch batch, TransactionState state, long start) {
-        batch.all().forEach(p -> running.finished(p.txId));
+        for (Pending p : batch.all()) {
+            running.finished(p.txId);
+        }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         switch (state) {
             case COMMITTED -> {
-                batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.COMMIT_MESSAGE, null));
+                endKept(batch, LocalTransactionState.COMMIT_MESSAGE);
                 metrics.send(SendOutcome.COMMITTED, batch.size(), latency);
             }
             case ROLLED_BACK -> {
-                batch.kept().forEach(p -> end(p.half, p.sent, LocalTransactionState.ROLLBACK_MESSAGE, null));
+                endKept(batch, LocalTransactionState.ROLLBACK_MESSAGE);
                 metrics.send(SendOutcome.ROLLED_BACK, batch.size(), latency);
             }
             case UNKNOWN -> metrics.send(SendOutcome.UNKNOWN, batch.size(), latency); // the check-backs decide
@@ -384,16 +413,25 @@ public final class SendFlow {
         }
     }
 
-    /** The messages of one local transaction, in order: those given, then those added. */
+    /**
+     * The messages of one local transaction, in order: those given, then those added. Only the
+     * executor's {@code addMessage} adds concurrently, under the context's lock; the sending thread
+     * reads the list itself before the executor runs and after the context closed (a happens-before
+     * edge through that lock), so it iterates without copying.
+     */
     private static final class Batch {
-        private final List<Pending> messages = new ArrayList<>();
+        private final List<Pending> messages = new ArrayList<>(2);
+        private final List<Pending> view = Collections.unmodifiableList(messages);
+        private volatile boolean added;
 
         synchronized void add(Pending p) {
             messages.add(p);
+            added |= p.added;
         }
 
-        synchronized List<Pending> all() {
-            return List.copyOf(messages);
+        /** The messages, not copied: for the sending thread (see above). */
+        List<Pending> all() {
+            return view;
         }
 
         synchronized int size() {
@@ -404,24 +442,39 @@ public final class SendFlow {
             return messages.get(0);
         }
 
-        /** Those added by the executor. */
-        synchronized List<Pending> added() {
-            return messages.stream().filter(p -> p.added).toList();
+        /** Whether the executor added any. */
+        boolean hasAdded() {
+            return added;
         }
 
-        /** Those whose rows a rollback to a savepoint undid (already rolled back). */
-        synchronized List<Pending> undone() {
-            return messages.stream().filter(p -> p.undone).toList();
+        /** The ids, copied: safe from any thread. */
+        synchronized List<String> ids() {
+            List<String> ids = new ArrayList<>(messages.size());
+            for (Pending p : messages) {
+                ids.add(p.txId);
+            }
+            return ids;
         }
 
-        /** Those that follow the transaction's outcome. */
-        synchronized List<Pending> kept() {
-            return messages.stream().filter(p -> !p.undone).toList();
+        synchronized List<LogEntry> logEntries() {
+            List<LogEntry> entries = new ArrayList<>(messages.size());
+            for (Pending p : messages) {
+                entries.add(new LogEntry(p.txId, p.message.topic()));
+            }
+            return entries;
         }
 
         synchronized List<SendReceipt> receipts(TransactionState state) {
-            return messages.stream().map(p -> new SendReceipt(p.sent.getMsgId(), p.txId, p.message.topic(),
-                p.undone ? TransactionState.ROLLED_BACK : state)).toList();
+            if (messages.size() == 1) {
+                Pending p = messages.get(0);
+                return List.of(new SendReceipt(p.sent.getMsgId(), p.txId, p.message.topic(), state));
+            }
+            List<SendReceipt> receipts = new ArrayList<>(messages.size());
+            for (Pending p : messages) {
+                receipts.add(new SendReceipt(p.sent.getMsgId(), p.txId, p.message.topic(),
+                    p.undone ? TransactionState.ROLLED_BACK : state));
+            }
+            return Collections.unmodifiableList(receipts);
         }
     }
 
@@ -455,7 +508,7 @@ public final class SendFlow {
 
         @Override
         public List<String> transactionIds() {
-            return batch.all().stream().map(p -> p.txId).toList();
+            return batch.ids();
         }
 
         @Override

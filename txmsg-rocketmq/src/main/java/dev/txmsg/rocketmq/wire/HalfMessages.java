@@ -62,16 +62,17 @@ public final class HalfMessages {
             throw new IllegalArgumentException("the tag of the message to topic " + topic + " has " + message.tag().length()
                 + " characters, over the maximum of " + MAX_TAG_CHARS);
         }
-        int keyChars = message.keys().stream().mapToInt(k -> k.length() + 1).sum();
-        if (keyChars > MAX_KEYS_CHARS) {
-            throw new IllegalArgumentException("the keys of the message to topic " + topic + " take " + keyChars
-                + " characters (separated by spaces), over the maximum of " + MAX_KEYS_CHARS);
-        }
-        for (String key : message.keys()) {
-            if (key.isBlank() || key.chars().anyMatch(Character::isWhitespace)) {
+        int keyChars = 0;
+        for (String key : message.keys()) { // loops, not streams: this runs on every send
+            keyChars += key.length() + 1;
+            if (key.isEmpty() || containsWhitespace(key)) {
                 throw new IllegalArgumentException("invalid key '" + key + "' for topic " + topic
                     + ": keys must not be blank or contain whitespace (RocketMQ separates keys with spaces)");
             }
+        }
+        if (keyChars > MAX_KEYS_CHARS) {
+            throw new IllegalArgumentException("the keys of the message to topic " + topic + " take " + keyChars
+                + " characters (separated by spaces), over the maximum of " + MAX_KEYS_CHARS);
         }
         checkProperties(topic, message.properties());
         byte[] body = body(message);
@@ -135,6 +136,15 @@ public final class HalfMessages {
                 + " bytes; RocketMQ allows " + MAX_PROPERTIES_BYTES + " for all properties, system ones included; keep yours under "
                 + MAX_PROPERTIES_BYTES / 2);
         }
+    }
+
+    private static boolean containsWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean containsSeparator(String s) {
