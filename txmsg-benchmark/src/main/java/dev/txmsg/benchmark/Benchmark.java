@@ -34,6 +34,7 @@ import dev.txmsg.benchmark.report.Machine;
 import dev.txmsg.benchmark.report.MarkdownReport;
 import dev.txmsg.benchmark.report.Results;
 import dev.txmsg.benchmark.report.RunSetup;
+import dev.txmsg.benchmark.report.Sample;
 import dev.txmsg.benchmark.report.ThroughputChart;
 import dev.txmsg.benchmark.scenario.Payload;
 import dev.txmsg.benchmark.scenario.Scenario;
@@ -130,7 +131,7 @@ public final class Benchmark {
             OrderIds orderIds = new OrderIds();
             ClosedLoop loop = new ClosedLoop(orderIds);
             DataSource dataSource = database.dataSource();
-            List<Measurement> matrix = matrix(loop, options, broker.nameServer(), database);
+            List<Sample> matrix = matrix(loop, options, broker.nameServer(), database);
             progress("txmsg end to end");
             List<EndToEndResult> endToEnd = new EndToEnd(loop, broker.nameServer(), dataSource)
                 .measure(options.threads(), options.warmup(), options.duration());
@@ -154,16 +155,18 @@ public final class Benchmark {
     }
 
     /**
-     * Every scenario at every thread count; the order of the scenarios moves one place per thread
-     * count. First every scenario runs once unmeasured, so that the first measurement does not pay
-     * alone for compiling the code all of them share (JDBC driver, RocketMQ client). Before each
-     * measurement the tables are emptied, so that none inserts into tables its predecessors grew.
+     * Every scenario at every thread count, in {@code rounds} rounds: within a thread count the
+     * rounds follow each other, and each round starts the scenarios one place further on, so that no
+     * scenario always runs first or last (where a drifting machine would favour or punish it). First
+     * every scenario runs once unmeasured, so that the first measurement does not pay alone for
+     * compiling the code all of them share (JDBC driver, RocketMQ client). Before each measurement the
+     * tables are emptied, so that none inserts into tables its predecessors grew.
      */
-    private static List<Measurement> matrix(ClosedLoop loop, Options options, String nameServer, Database database)
+    private static List<Sample> matrix(ClosedLoop loop, Options options, String nameServer, Database database)
         throws SQLException {
-        List<Measurement> measurements = new ArrayList<>();
-        List<Scenario> scenarios = Scenarios.start(nameServer, database.dataSource());
-        int total = scenarios.size() * options.threads().size();
+        List<Sample> samples = new ArrayList<>();
+        List<Scenario> scenarios = Scenarios.start(nameServer, database.dataSource(), options.scenarios());
+        int total = scenarios.size() * options.threads().size() * options.rounds();
         try {
             if (!options.warmup().isZero()) {
                 progress("warming up: every scenario for " + Format.seconds(options.warmup()) + " at " + options.maxThreads()
@@ -172,22 +175,25 @@ public final class Benchmark {
                     loop.warmUp(scenario.name(), options.maxThreads(), options.warmup(), scenario::execute);
                 }
             }
-            for (int round = 0; round < options.threads().size(); round++) {
-                int threads = options.threads().get(round);
-                for (Scenario scenario : Scenarios.rotated(scenarios, round)) {
-                    database.emptyTables();
-                    Measurement m = loop.run(scenario.name(), threads, options.warmup(), options.duration(), scenario::execute);
-                    measurements.add(m);
-                    progress(String.format(Locale.ROOT, "[%d/%d] %-16s %3d threads %8s ops/s  p50 %s ms  p99 %s ms%s",
-                        measurements.size(), total, m.scenario(), threads, Format.number(m.throughput(), 0),
-                        Format.number(m.latencyMillis(50), 2), Format.number(m.latencyMillis(99), 2),
-                        m.errors() == 0 ? "" : "  " + m.errors() + " errors, first: " + m.firstError()));
+            int shift = 0;
+            for (int threads : options.threads()) {
+                for (int round = 1; round <= options.rounds(); round++) {
+                    int slot = 0;
+                    for (Scenario scenario : Scenarios.rotated(scenarios, shift++)) {
+                        database.emptyTables();
+                        Measurement m = loop.run(scenario.name(), threads, options.warmup(), options.duration(), scenario::execute);
+                        samples.add(new Sample(round, ++slot, samples.size() + 1, m));
+                        progress(String.format(Locale.ROOT, "[%d/%d] round %d %-16s %3d threads %8s ops/s  p50 %s ms  p99 %s ms%s",
+                            samples.size(), total, round, m.scenario(), threads, Format.number(m.throughput(), 0),
+                            Format.number(m.latencyMillis(50), 2), Format.number(m.latencyMillis(99), 2),
+                            m.errors() == 0 ? "" : "  " + m.errors() + " errors, first: " + m.firstError()));
+                    }
                 }
             }
         } finally {
             Scenarios.closeAll(scenarios);
         }
-        return measurements;
+        return samples;
     }
 
     private static RunSetup setup(Options options, Database database, BrokerRuntime broker, BrokerSettings settings) throws Exception {
@@ -201,9 +207,9 @@ public final class Benchmark {
         lines.put("clients", "RocketMQ client " + MQVersion.getVersionDesc(MQVersion.CURRENT_VERSION) + ", HikariCP pool of "
             + (options.maxThreads() + SPARE_CONNECTIONS) + " connections shared by all scenarios");
         lines.put("run", "threads " + options.threads().stream().map(String::valueOf).collect(Collectors.joining(", "))
-            + "; per scenario and thread count " + Format.seconds(options.warmup()) + " warm-up, then "
-            + Format.seconds(options.duration()) + " measured; " + Payload.BODY_BYTES + "-byte body, one order row per "
-            + "operation; tables emptied before each measurement; scenario order moved one place per thread count; started "
+            + "; " + options.rounds() + " round(s), in each every scenario at every thread count " + Format.seconds(options.warmup())
+            + " warm-up, then " + Format.seconds(options.duration()) + " measured; " + Payload.BODY_BYTES + "-byte body, one order row per "
+            + "operation; tables emptied before each measurement; scenario order moved one place per round; started "
             + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new RunSetup(lines, options.quick());
     }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import dev.txmsg.benchmark.broker.BrokerChoice;
 import dev.txmsg.benchmark.db.DatabaseChoice;
+import dev.txmsg.benchmark.scenario.Scenarios;
 
 /**
  * What one invocation runs, read from the command line. Every option has a default; {@code --short}
@@ -19,14 +20,17 @@ import dev.txmsg.benchmark.db.DatabaseChoice;
  *
  * @param threads         thread counts, each run for every scenario
  * @param warmup          unmeasured time before each measurement
- * @param duration        measured time of each scenario and thread count
+ * @param duration        measured time of each scenario and thread count in each round
+ * @param rounds          how many times every scenario runs at every thread count, in a new order each round
+ * @param scenarios       the scenarios to run, in the order of {@link Scenarios#NAMES} (all of them by default)
  * @param database        where the orders go
  * @param broker          which broker the clients talk to
  * @param recoverySamples how many lost end-transactions to time
  * @param out             the output directory
  * @param quick           whether {@code --short} was given (printed with the results)
  */
-public record Options(List<Integer> threads, Duration warmup, Duration duration, DatabaseChoice database,
+public record Options(List<Integer> threads, Duration warmup, Duration duration, int rounds, List<String> scenarios,
+                      DatabaseChoice database,
                       BrokerChoice broker, int recoverySamples, Path out, boolean quick) {
 
     /** Redraws an earlier run's chart from its results.csv instead of running: {@code --replot <dir>}. */
@@ -41,8 +45,13 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
         return """
             usage: java -jar txmsg-benchmark-<version>-all.jar [options]
               --threads 1,4,16,64     thread counts (closed loop), each run for every scenario
-              --warmup 5s             unmeasured time before each measurement (ms, s or m; 0s for none)
-              --duration 20s          measured time per scenario and thread count
+              --warmup 2s             unmeasured time before each measurement (ms, s or m; 0s for none)
+              --duration 8s           measured time per scenario, thread count and round
+              --rounds 5              rounds: every scenario at every thread count once per round, the
+                                      order of the scenarios moved one place each round; the report
+                                      gives the median and the range (min-max) over the rounds
+              --scenarios a,b         only these scenarios (default: all; names as in the report), to
+                                      profile one or compare two
               --db <jdbc-url>|h2      MySQL/MariaDB URL (default jdbc:mysql://127.0.0.1:3306/txmsg_bench,
                                       created if missing) or h2 for an embedded H2 in the output directory
               --db-user root          database user (default root)
@@ -55,7 +64,7 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
               --check-interval 5s     broker transactionCheckInterval, for a broker the benchmark starts
               --recovery-samples 5    lost end-transactions to time
               --out target/benchmark  output directory
-              --short                 smoke run: threads 1,4, warm-up 1s, duration 2s, 2 recovery samples,
+              --short                 smoke run: threads 1,4, warm-up 1s, duration 2s, 1 round, 2 recovery samples,
                                       transaction timeout 3s, check interval 1s
               --help                  this text
             or: java -jar txmsg-benchmark-<version>-all.jar --replot <dir>
@@ -100,8 +109,10 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
 
         Options read(boolean quick) {
             List<Integer> threads = threads(take("--threads", null), quick ? SHORT_THREADS : FULL_THREADS);
-            Duration warmup = duration("--warmup", take("--warmup", quick ? "1s" : "5s"), true);
-            Duration duration = duration("--duration", take("--duration", quick ? "2s" : "20s"), false);
+            Duration warmup = duration("--warmup", take("--warmup", quick ? "1s" : "2s"), true);
+            Duration duration = duration("--duration", take("--duration", quick ? "2s" : "8s"), false);
+            int rounds = positive("--rounds", take("--rounds", quick ? "1" : "5"));
+            List<String> scenarios = scenarios(take("--scenarios", null));
             int samples = positive("--recovery-samples", take("--recovery-samples", quick ? "2" : "5"));
             Path out = Path.of(take("--out", "target/benchmark"));
             DatabaseChoice database;
@@ -117,7 +128,7 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
             if (!given.isEmpty()) {
                 throw new BadOptionException("unknown option " + given.keySet().iterator().next());
             }
-            return new Options(threads, warmup, duration, database, broker, samples, out, quick);
+            return new Options(threads, warmup, duration, rounds, scenarios, database, broker, samples, out, quick);
         }
 
         /**
@@ -165,6 +176,21 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
             String value = given.remove(name);
             return value == null ? fallback : value;
         }
+    }
+
+    /** The scenarios named in {@code text} (comma-separated), in the report's order; all of them if {@code null}. */
+    static List<String> scenarios(String text) {
+        if (text == null) {
+            return Scenarios.NAMES;
+        }
+        List<String> named = List.of(text.split(",", -1));
+        for (String name : named) {
+            if (!Scenarios.NAMES.contains(name)) {
+                throw new BadOptionException("--scenarios: '" + name + "' is not a scenario; the scenarios are "
+                    + String.join(", ", Scenarios.NAMES));
+            }
+        }
+        return Scenarios.NAMES.stream().filter(named::contains).toList();
     }
 
     static List<Integer> threads(String text, List<Integer> fallback) {

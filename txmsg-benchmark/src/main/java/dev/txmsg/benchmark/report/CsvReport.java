@@ -15,19 +15,20 @@ public final class CsvReport {
     private CsvReport() {
     }
 
-    /** {@code results.csv}: one row per scenario and thread count; times in milliseconds, empty where there is none. */
+    /**
+     * {@code results.csv}: one row per measurement (scenario, thread count and round), in the order
+     * they ran; times in milliseconds, empty where there is none. Medians and spreads follow from it.
+     */
     public static void writeMatrix(Results results, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("scenario,threads,run,ops,errors,seconds,ops_per_s,p50_ms,p99_ms,p999_ms,max_ms,cpu_s_per_1000_ops,"
-            + "ops_per_s_vs_baseline,p50_vs_baseline,p99_vs_baseline");
-        for (MatrixRow r : results.rows()) {
-            Measurement m = r.m();
-            lines.add(String.join(",", m.scenario(), Integer.toString(m.threads()), Integer.toString(r.run()),
-                Long.toString(m.ops()), Long.toString(m.errors()), Format.csv(m.seconds(), 3),
-                Format.csv(m.throughput(), 1), Format.csv(m.latencyMillis(50), 3), Format.csv(m.latencyMillis(99), 3),
-                Format.csv(m.latencyMillis(99.9), 3), Format.csv(m.latencyMillis(100), 3),
-                Format.csv(m.cpuSecondsPer1000(), 4), Format.csv(r.throughputRatio(), 3), Format.csv(r.latencyRatio(50), 3),
-                Format.csv(r.latencyRatio(99), 3)));
+        lines.add("scenario,threads,round,slot,run,ops,errors,seconds,ops_per_s,p50_ms,p99_ms,p999_ms,max_ms,cpu_s_per_1000_ops");
+        for (Sample s : results.matrix()) {
+            Measurement m = s.m();
+            lines.add(String.join(",", m.scenario(), Integer.toString(m.threads()), Integer.toString(s.round()),
+                Integer.toString(s.slot()), Integer.toString(s.run()), Long.toString(m.ops()), Long.toString(m.errors()),
+                Format.csv(m.seconds(), 3), Format.csv(m.throughput(), 1), Format.csv(m.latencyMillis(50), 3),
+                Format.csv(m.latencyMillis(99), 3), Format.csv(m.latencyMillis(99.9), 3), Format.csv(m.latencyMillis(100), 3),
+                Format.csv(m.cpuSecondsPer1000(), 4)));
         }
         Files.write(file, lines);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.txmsg.benchmark.load.EndToEndResult;
 import dev.txmsg.benchmark.load.Measurement;
@@ -27,7 +28,7 @@ public final class MarkdownReport {
             md.append(SHORT_MODE_NOTE).append("\n\n");
         }
         setup(md, results.setup().lines());
-        throughput(md, results.rows());
+        throughput(md, results.cells());
         endToEnd(md, results.endToEnd());
         recovery(md, results);
         return md.toString();
@@ -39,40 +40,86 @@ public final class MarkdownReport {
         md.append('\n');
     }
 
-    private static void throughput(StringBuilder md, List<MatrixRow> rows) {
+    private static void throughput(StringBuilder md, List<Cell> cells) {
+        int rounds = cells.stream().mapToInt(c -> c.samples().size()).max().orElse(0);
         md.append("## Throughput and latency\n\n")
-            .append("Closed loop. Ratios are to `").append(Scenarios.BASELINE).append("` at the same thread count (ops/s: higher ")
-            .append("is better; latency: lower is better). CPU: CPU seconds of the benchmark JVM per 1,000 operations. ")
-            .append("Run: the measurement's place in the run.\n\n")
+            .append("Closed loop, ").append(rounds).append(rounds == 1 ? " round" : " rounds")
+            .append(" per scenario and thread count, interleaved (every round runs each scenario once, in an order that moves ")
+            .append("from round to round). Each figure: the median of the rounds, with their range in brackets. Ratios are to `")
+            .append(Scenarios.BASELINE).append("` at the same thread count, taken round by round (ops/s: higher is better; ")
+            .append("latency: lower is better). CPU: CPU seconds of the benchmark JVM per 1,000 operations.\n\n")
             .append("| scenario | threads | ops/s | p50 ms | p99 ms | p99.9 ms | ops/s vs baseline | p50 vs baseline ")
-            .append("| p99 vs baseline | CPU s / 1k ops | errors | run |\n")
-            .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (MatrixRow r : rows) {
-            Measurement m = r.m();
-            md.append("| ").append(m.scenario())
-                .append(" | ").append(m.threads())
-                .append(" | ").append(Format.number(m.throughput(), 0))
-                .append(" | ").append(Format.number(m.latencyMillis(50), 2))
-                .append(" | ").append(Format.number(m.latencyMillis(99), 2))
-                .append(" | ").append(Format.number(m.latencyMillis(99.9), 2))
-                .append(" | ").append(Format.number(r.throughputRatio(), 2))
-                .append(" | ").append(Format.number(r.latencyRatio(50), 2))
-                .append(" | ").append(Format.number(r.latencyRatio(99), 2))
-                .append(" | ").append(Format.number(m.cpuSecondsPer1000(), 3))
-                .append(" | ").append(m.errors())
-                .append(" | ").append(r.run())
+            .append("| CPU s / 1k ops | errors |\n")
+            .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Cell c : cells) {
+            Cell baseline = Cell.find(cells, Scenarios.BASELINE, c.threads()).orElse(null);
+            md.append("| ").append(c.scenario())
+                .append(" | ").append(c.threads())
+                .append(" | ").append(c.throughput().format(0))
+                .append(" | ").append(c.latency(50).format(2))
+                .append(" | ").append(c.latency(99).format(2))
+                .append(" | ").append(c.latency(99.9).format(2))
+                .append(" | ").append(baseline == null ? "—" : c.ratio(baseline, Measurement::throughput).format(2))
+                .append(" | ").append(baseline == null ? "—" : c.ratio(baseline, m -> m.latencyMillis(50)).format(2))
+                .append(" | ").append(c.cpu().format(3))
+                .append(" | ").append(c.errors())
                 .append(" |\n");
         }
         md.append('\n');
-        for (MatrixRow r : rows) {
-            if (r.m().firstError() != null) {
-                md.append("- ").append(r.m().scenario()).append(" at ").append(r.m().threads()).append(" threads, first error: `")
-                    .append(r.m().firstError().replace('`', '\'').replace('\n', ' ')).append("`\n");
+        for (Cell c : cells) {
+            if (c.firstError() != null) {
+                md.append("- ").append(c.scenario()).append(" at ").append(c.threads()).append(" threads, first error: `")
+                    .append(c.firstError().replace('`', '\'').replace('\n', ' ')).append("`\n");
             }
         }
-        if (rows.stream().anyMatch(r -> r.m().firstError() != null)) {
+        if (cells.stream().anyMatch(c -> c.firstError() != null)) {
             md.append('\n');
         }
+        verdicts(md, cells);
+    }
+
+    /**
+     * txmsg against its peers and the baseline: the ratio's median and range over the rounds, and a
+     * verdict that says ahead or behind only where the two scenarios' ranges do not overlap.
+     */
+    private static void verdicts(StringBuilder md, List<Cell> cells) {
+        List<Integer> threads = cells.stream().map(Cell::threads).distinct().sorted().toList();
+        md.append("## txmsg against its peers\n\n")
+            .append("Ratio: txmsg's figure divided by the other's, round by round (median, range). Verdict: *ahead* or *behind* ")
+            .append("only where the two scenarios' ranges over the rounds do not overlap; otherwise *level*.\n\n")
+            .append("| threads | compared with | figure | ratio | verdict |\n| ---: | --- | --- | ---: | --- |\n");
+        for (int t : threads) {
+            Optional<Cell> txmsg = Cell.find(cells, Scenarios.TXMSG, t);
+            if (txmsg.isEmpty()) {
+                continue;
+            }
+            for (String peer : Scenarios.PEERS) {
+                Cell.find(cells, peer, t).ifPresent(p -> {
+                    compare(md, t, txmsg.get(), p, "ops/s", Measurement::throughput, true);
+                    compare(md, t, txmsg.get(), p, "p99", m -> m.latencyMillis(99), false);
+                    compare(md, t, txmsg.get(), p, "CPU per op", Measurement::cpuSecondsPer1000, false);
+                });
+            }
+            Cell.find(cells, Scenarios.BASELINE, t).ifPresent(b -> {
+                compare(md, t, txmsg.get(), b, "ops/s", Measurement::throughput, true);
+                compare(md, t, txmsg.get(), b, "p50", m -> m.latencyMillis(50), false);
+            });
+            Cell.find(cells, Scenarios.SEVERAL, t).ifPresent(several -> {
+                Spread ratio = several.ratio(txmsg.get(), m -> m.latencyMillis(50));
+                md.append("| ").append(t).append(" | `").append(Scenarios.SEVERAL).append("` against `").append(Scenarios.TXMSG)
+                    .append("` | p50 (three messages / one) | ").append(ratio.format(2)).append(" | ")
+                    .append(several.latency(50).verdict(txmsg.get().latency(50), false)).append(" |\n");
+            });
+        }
+        md.append('\n');
+    }
+
+    private static void compare(StringBuilder md, int threads, Cell txmsg, Cell other, String figure,
+                                java.util.function.ToDoubleFunction<Measurement> value, boolean higherIsBetter) {
+        Spread ratio = txmsg.ratio(other, value);
+        md.append("| ").append(threads).append(" | `").append(other.scenario()).append("` | ").append(figure).append(" | ")
+            .append(ratio.format(2)).append(" | ").append(txmsg.spread(value).verdict(other.spread(value), higherIsBetter))
+            .append(" |\n");
     }
 
     private static void endToEnd(StringBuilder md, List<EndToEndResult> results) {

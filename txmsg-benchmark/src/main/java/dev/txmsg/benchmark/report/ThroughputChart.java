@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.TreeMap;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.Styler;
 
 import dev.txmsg.benchmark.OutputFiles;
@@ -25,7 +28,7 @@ import dev.txmsg.benchmark.scenario.Scenarios;
  */
 public final class ThroughputChart {
 
-    private static final String TITLE = "Throughput by thread count";
+    private static final String TITLE = "Throughput by thread count (median and range of the rounds)";
     private static final String SHORT_MODE = " (short mode: not results)";
 
     private ThroughputChart() {
@@ -33,9 +36,10 @@ public final class ThroughputChart {
 
     /** Draws the chart of {@code results} into {@code file}. */
     public static void write(Results results, Path file) throws IOException {
-        Map<String, Map<Integer, Double>> lines = new LinkedHashMap<>();
-        for (MatrixRow row : results.rows()) {
-            lines.computeIfAbsent(row.m().scenario(), s -> new TreeMap<>()).put(row.m().threads(), row.m().throughput());
+        Map<String, Map<Integer, List<Double>>> lines = new LinkedHashMap<>();
+        for (Sample s : results.matrix()) {
+            lines.computeIfAbsent(s.m().scenario(), k -> new TreeMap<>()).computeIfAbsent(s.m().threads(), k -> new ArrayList<>())
+                .add(s.m().throughput());
         }
         draw(TITLE + (results.setup().quick() ? SHORT_MODE : ""), lines, file);
     }
@@ -60,12 +64,12 @@ public final class ThroughputChart {
             throw new IllegalArgumentException("--replot: " + csv.toAbsolutePath()
                 + " is not a results.csv of txmsg-benchmark (its header lacks scenario, threads or ops_per_s)");
         }
-        Map<String, Map<Integer, Double>> lines = new LinkedHashMap<>();
+        Map<String, Map<Integer, List<Double>>> lines = new LinkedHashMap<>();
         for (int i = 1; i < rows.size(); i++) {
             String[] cells = rows.get(i).split(",");
             try {
                 lines.computeIfAbsent(cells[scenario], s -> new TreeMap<>())
-                    .put(Integer.parseInt(cells[threads]), Double.parseDouble(cells[throughput]));
+                    .computeIfAbsent(Integer.parseInt(cells[threads]), k -> new ArrayList<>()).add(Double.parseDouble(cells[throughput]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("--replot: line " + (i + 1) + " of " + csv.toAbsolutePath()
                     + " is not a result row: " + rows.get(i), e);
@@ -77,7 +81,7 @@ public final class ThroughputChart {
         return files.chart();
     }
 
-    private static void draw(String title, Map<String, Map<Integer, Double>> lines, Path file) throws IOException {
+    private static void draw(String title, Map<String, Map<Integer, List<Double>>> lines, Path file) throws IOException {
         // Drawing needs no display; set before AWT loads.
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(960).height(600).title(title)
@@ -85,16 +89,35 @@ public final class ThroughputChart {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setYAxisDecimalPattern("#,###");
+        chart.getStyler().setErrorBarsColorSeriesColor(true);
         // Thread counts grow by factors (1, 4, 16, 64): plot log2 of them and label the powers of two.
         chart.setCustomXAxisTickLabelsFormatter(ThroughputChart::threadsLabel);
-        for (String scenario : Scenarios.NAMES) {
-            Map<Integer, Double> line = lines.get(scenario);
+        java.awt.Color[] palette = chart.getStyler().getSeriesColors();
+        int index = 0;
+        List<String> order = new ArrayList<>(Scenarios.NAMES);
+        lines.keySet().stream().filter(s -> !order.contains(s)).forEach(order::add);
+        for (String scenario : order) {
+            Map<Integer, List<Double>> line = lines.get(scenario);
             if (line == null || line.isEmpty()) {
                 continue;
             }
             double[] x = line.keySet().stream().mapToDouble(ThroughputChart::log2).toArray();
-            double[] y = line.values().stream().mapToDouble(Double::doubleValue).toArray();
-            chart.addSeries(scenario, x, y);
+            List<Spread> spreads = line.values().stream().map(v -> Spread.of(v.stream().mapToDouble(Double::doubleValue).toArray()))
+                .toList();
+            double[] median = spreads.stream().mapToDouble(Spread::median).toArray();
+            java.awt.Color color = palette[index++ % palette.length];
+            XYSeries medians = chart.addSeries(scenario, x, median);
+            medians.setLineColor(color);
+            medians.setMarkerColor(color);
+            // The range of the rounds: an error bar from min to max, centred between them.
+            double[] middle = spreads.stream().mapToDouble(sp -> (sp.min() + sp.max()) / 2).toArray();
+            double[] half = spreads.stream().mapToDouble(sp -> (sp.max() - sp.min()) / 2).toArray();
+            XYSeries range = chart.addSeries(scenario + " range", x, middle, half);
+            range.setShowInLegend(false);
+            range.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            range.setMarker(SeriesMarkers.NONE);
+            range.setLineColor(color);
+            range.setMarkerColor(color);
         }
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);

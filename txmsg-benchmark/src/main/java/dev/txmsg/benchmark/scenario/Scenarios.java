@@ -1,20 +1,32 @@
 package dev.txmsg.benchmark.scenario;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 /**
- * The seven scenarios of the issue, and {@code txmsg-sequential} (txmsg without the overlapped half
- * send), started together so that every one runs against the same broker, database and payload.
+ * The seven scenarios of the issue, {@code txmsg-sequential} (txmsg without the overlapped half
+ * send) and {@code txmsg-3} (three messages in one transaction), started together so that every one runs against the same broker, database and payload.
  */
 public final class Scenarios {
 
     /** Every scenario's name, in the order of the results. */
-    public static final List<String> NAMES = List.of(TxmsgScenario.NAME, TxmsgScenario.SEQUENTIAL, TxmsgInTxScenario.NAME, RawRocketMqScenario.NAME,
-        RocketMqSpringScenario.NAME, UnsafeBaselineScenario.NAME, DbOnlyScenario.NAME, SendOnlyScenario.NAME);
+    public static final List<String> NAMES = List.of(TxmsgScenario.NAME, TxmsgScenario.SEQUENTIAL, TxmsgInTxScenario.NAME,
+        TxmsgSeveralScenario.NAME, RawRocketMqScenario.NAME, RocketMqSpringScenario.NAME, UnsafeBaselineScenario.NAME,
+        DbOnlyScenario.NAME, SendOnlyScenario.NAME);
+
+    /** txmsg's own scenario, the one compared with its peers. */
+    public static final String TXMSG = TxmsgScenario.NAME;
+
+    /** The peers txmsg is compared with: the same reliable send written by hand on the raw client, and with rocketmq-spring. */
+    public static final List<String> PEERS = List.of(RawRocketMqScenario.NAME, RocketMqSpringScenario.NAME);
+
+    /** txmsg with three messages in one local transaction. */
+    public static final String SEVERAL = TxmsgSeveralScenario.NAME;
 
     /** The scenario every ratio is taken against. */
     public static final String BASELINE = UnsafeBaselineScenario.NAME;
@@ -22,21 +34,27 @@ public final class Scenarios {
     private Scenarios() {
     }
 
-    /** Starts every scenario's clients, in the order of {@link #NAMES}; on a failure stops those already started. */
-    public static List<Scenario> start(String nameServer, DataSource dataSource) {
-        List<Supplier<Scenario>> starters = List.of(
-            () -> new TxmsgScenario(nameServer, dataSource, true),
-            () -> new TxmsgScenario(nameServer, dataSource, false),
-            () -> new TxmsgInTxScenario(nameServer, dataSource),
-            () -> new RawRocketMqScenario(nameServer, dataSource),
-            () -> new RocketMqSpringScenario(nameServer, dataSource),
-            () -> new UnsafeBaselineScenario(nameServer, dataSource),
-            () -> new DbOnlyScenario(dataSource),
-            () -> new SendOnlyScenario(nameServer));
+    /**
+     * Starts the clients of the scenarios {@code names}, in the order of {@link #NAMES}; on a
+     * failure stops those already started.
+     */
+    public static List<Scenario> start(String nameServer, DataSource dataSource, List<String> names) {
+        Map<String, Supplier<Scenario>> starters = new LinkedHashMap<>();
+        starters.put(TxmsgScenario.NAME, () -> new TxmsgScenario(nameServer, dataSource, true));
+        starters.put(TxmsgScenario.SEQUENTIAL, () -> new TxmsgScenario(nameServer, dataSource, false));
+        starters.put(TxmsgInTxScenario.NAME, () -> new TxmsgInTxScenario(nameServer, dataSource));
+        starters.put(TxmsgSeveralScenario.NAME, () -> new TxmsgSeveralScenario(nameServer, dataSource));
+        starters.put(RawRocketMqScenario.NAME, () -> new RawRocketMqScenario(nameServer, dataSource));
+        starters.put(RocketMqSpringScenario.NAME, () -> new RocketMqSpringScenario(nameServer, dataSource));
+        starters.put(UnsafeBaselineScenario.NAME, () -> new UnsafeBaselineScenario(nameServer, dataSource));
+        starters.put(DbOnlyScenario.NAME, () -> new DbOnlyScenario(dataSource));
+        starters.put(SendOnlyScenario.NAME, () -> new SendOnlyScenario(nameServer));
         List<Scenario> started = new ArrayList<>();
         try {
-            for (Supplier<Scenario> starter : starters) {
-                started.add(starter.get());
+            for (Map.Entry<String, Supplier<Scenario>> starter : starters.entrySet()) {
+                if (names.contains(starter.getKey())) {
+                    started.add(starter.getValue().get());
+                }
             }
         } catch (RuntimeException e) {
             closeAll(started);
@@ -51,8 +69,8 @@ public final class Scenarios {
     }
 
     /**
-     * The scenarios rotated by {@code round}: each thread count starts with another scenario, so
-     * that drift of the machine (caches, table growth, a neighbour's load) does not always hit the same one.
+     * The scenarios rotated by {@code round}: each round starts with another scenario, so that drift
+     * of the machine (caches, table growth, a neighbour's load) does not always hit the same one.
      */
     public static List<Scenario> rotated(List<Scenario> scenarios, int round) {
         List<Scenario> order = new ArrayList<>(scenarios.size());

@@ -22,11 +22,13 @@ class ThroughputChartTest {
     @Test
     void redrawsTheChartFromResultsCsv() throws Exception {
         Files.writeString(dir.resolve("results.csv"), """
-            scenario,threads,run,ops,errors,seconds,ops_per_s,p50_ms
-            txmsg,1,1,22249,0,20.000,1112.4,0.806
-            txmsg,4,9,45300,0,20.000,2265.0,1.660
-            send-only,1,8,55200,0,20.000,2760.0,0.340
-            send-only,4,15,219560,0,20.000,10978.0,0.330
+            scenario,threads,round,slot,run,ops,errors,seconds,ops_per_s,p50_ms
+            txmsg,1,1,1,1,22249,0,20.000,1112.4,0.806
+            send-only,1,1,2,2,55200,0,20.000,2760.0,0.340
+            send-only,1,2,1,3,54100,0,20.000,2705.0,0.350
+            txmsg,1,2,2,4,21002,0,20.000,1050.1,0.850
+            txmsg,4,1,1,5,45300,0,20.000,2265.0,1.660
+            send-only,4,1,2,6,219560,0,20.000,10978.0,0.330
             """);
 
         Path chart = ThroughputChart.replot(OutputFiles.in(dir));
