@@ -52,7 +52,9 @@ final class Report {
         md.append("\nChecked after each iteration, once every order settled (or 3 minutes passed): every order PAID or "
             + "CANCELLED; each account's balance = opening balance - its PAID orders, never negative; no order created twice; "
             + "each ORDER_CREATED applied once by the account service and each answer once by the order service; no message "
-            + "applied whose transaction did not commit; no dead letter waiting for an operator (DEAD or RETRYING).\n");
+            + "applied whose transaction did not commit; no dead letter waiting for an operator (DEAD or RETRYING)"
+            + (s.auditEvents() ? "; one audit row per order, its ORDER_AUDITED applied once, none for an order that does not exist" : "")
+            + ".\n");
         return md.toString();
     }
 }
