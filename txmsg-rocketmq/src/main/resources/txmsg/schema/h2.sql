@@ -70,3 +70,43 @@ CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
 );
 
 CREATE INDEX IF NOT EXISTS idx_txmsg_in_doubt_recorded_at ON txmsg_in_doubt (recorded_at);
+
+-- Outbox mode: one row per message of a producer group, written in the local transaction; the relay publishes it after
+-- the commit and deletes it. FAILED rows (refused for good) wait for an operator and hold back the
+-- later rows of their ordering key; DISCARDED rows are kept for the record.
+CREATE TABLE IF NOT EXISTS txmsg_outbox (
+    id           BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    tx_id          VARCHAR(64)   NOT NULL,
+    producer_group VARCHAR(128)  NOT NULL,
+    partition_no   INT           NOT NULL,
+    topic        VARCHAR(255)  NOT NULL,
+    tag          VARCHAR(255)  NULL,
+    message_keys VARCHAR(1024) NULL,
+    order_key    VARCHAR(1024) NULL,
+    body         VARBINARY     NOT NULL,
+    properties   CLOB          NOT NULL,
+    status       VARCHAR(16)   NOT NULL,
+    attempts     INT           NOT NULL DEFAULT 0,
+    created_at   TIMESTAMP(3)  NOT NULL DEFAULT LOCALTIMESTAMP(3),
+    cause        CLOB          NULL,
+    resolution   VARCHAR(1024) NULL,
+    CONSTRAINT uk_txmsg_outbox_tx_id UNIQUE (tx_id)
+);
+
+CREATE INDEX IF NOT EXISTS idx_txmsg_outbox_partition ON txmsg_outbox (producer_group, partition_no, status, id);
+
+-- Which relay publishes which outbox partition of a producer group, until when (the database's clock).
+CREATE TABLE IF NOT EXISTS txmsg_outbox_lease (
+    producer_group VARCHAR(128) NOT NULL,
+    partition_no   INT          NOT NULL,
+    owner          VARCHAR(255) NULL,
+    expires_at     TIMESTAMP(3) NULL,
+    PRIMARY KEY (producer_group, partition_no)
+);
+
+-- The relays running on this outbox, each until when it last said it lives (the database's clock).
+CREATE TABLE IF NOT EXISTS txmsg_outbox_relay (
+    owner          VARCHAR(255) NOT NULL PRIMARY KEY,
+    producer_group VARCHAR(128) NOT NULL,
+    expires_at     TIMESTAMP(3) NOT NULL
+);

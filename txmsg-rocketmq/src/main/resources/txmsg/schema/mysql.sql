@@ -70,3 +70,45 @@ CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
     PRIMARY KEY (tx_id),
     KEY idx_txmsg_in_doubt_recorded_at (recorded_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Outbox mode: one row per message of a producer group, written in the local transaction; the relay publishes it after
+-- the commit and deletes it. FAILED rows (refused for good) wait for an operator and hold back the
+-- later rows of their ordering key; DISCARDED rows are kept for the record.
+CREATE TABLE IF NOT EXISTS txmsg_outbox (
+    id           BIGINT        NOT NULL AUTO_INCREMENT,
+    tx_id          VARCHAR(64)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    producer_group VARCHAR(128)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    partition_no   INT           NOT NULL,
+    topic        VARCHAR(255)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    tag          VARCHAR(255)  NULL,
+    message_keys VARCHAR(1024) NULL,
+    order_key    VARCHAR(1024) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+    body         LONGBLOB      NOT NULL,
+    properties   TEXT          NOT NULL,
+    status       VARCHAR(16)   NOT NULL,
+    attempts     INT           NOT NULL DEFAULT 0,
+    created_at   TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    cause        TEXT          NULL,
+    resolution   VARCHAR(1024) NULL,
+    PRIMARY KEY (id),
+    UNIQUE KEY uk_txmsg_outbox_tx_id (tx_id),
+    KEY idx_txmsg_outbox_partition (producer_group, partition_no, status, id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Which relay publishes which outbox partition of a producer group, until when (the database's clock).
+CREATE TABLE IF NOT EXISTS txmsg_outbox_lease (
+    producer_group VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    partition_no   INT          NOT NULL,
+    owner          VARCHAR(255) NULL,
+    expires_at     TIMESTAMP(3) NULL,
+    PRIMARY KEY (producer_group, partition_no)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The relays running on this outbox, each until when it last said it lives (the database's clock).
+CREATE TABLE IF NOT EXISTS txmsg_outbox_relay (
+    owner          VARCHAR(255) NOT NULL,
+    producer_group VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    expires_at     TIMESTAMP(3) NOT NULL,
+    PRIMARY KEY (owner),
+    KEY idx_txmsg_outbox_relay_group (producer_group)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

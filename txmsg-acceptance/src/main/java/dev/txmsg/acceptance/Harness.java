@@ -21,6 +21,12 @@ public interface Harness {
     /** A sender as {@code spec} describes. */
     SenderUnderTest sender(SenderSpec spec);
 
+    /**
+     * A sender in outbox mode as {@code spec} describes, its relay as {@code outbox} says, started;
+     * its outbox's tables created.
+     */
+    OutboxUnderTest outboxSender(SenderSpec spec, OutboxSpec outbox);
+
     /** Consumers as {@code spec} describes, started. */
     ConsumersUnderTest consumers(ConsumerSpec spec);
 

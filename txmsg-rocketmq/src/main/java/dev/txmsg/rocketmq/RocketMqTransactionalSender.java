@@ -7,11 +7,13 @@ import dev.txmsg.api.LocalTransactionExecutor;
 import dev.txmsg.api.SendReceipt;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.TxMessage;
-import dev.txmsg.rocketmq.send.SendFlow;
+import dev.txmsg.rocketmq.send.SendPath;
 
 /**
- * The {@link TransactionalSender} on RocketMQ transactional messages; {@link RocketMqTxMsg}
- * assembles it. Each send drives the protocol's steps itself:
+ * The {@link TransactionalSender} on RocketMQ; {@link RocketMqTxMsg} assembles it, in one of two
+ * modes ({@link Mode}). In outbox mode a send writes one outbox row per message in the local
+ * transaction and the relay publishes them after the commit. In half-message mode (the default)
+ * each send drives the protocol's steps itself:
  * <ol>
  * <li>send the half message, one per message (asynchronously: the round trips overlap step 2);</li>
  * <li>in one local transaction, write the log rows ({@code COMMITTED}, first statement), run the
@@ -24,9 +26,9 @@ import dev.txmsg.rocketmq.send.SendFlow;
 public final class RocketMqTransactionalSender implements TransactionalSender {
 
     private final String group;
-    private final SendFlow flow;
+    private final SendPath flow;
 
-    RocketMqTransactionalSender(String group, SendFlow flow) {
+    RocketMqTransactionalSender(String group, SendPath flow) {
         this.group = group;
         this.flow = flow;
     }

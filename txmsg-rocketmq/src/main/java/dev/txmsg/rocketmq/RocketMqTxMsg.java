@@ -35,12 +35,20 @@ import dev.txmsg.rocketmq.client.DaemonThreads;
 import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
 import dev.txmsg.rocketmq.log.RetentionHorizon;
 import dev.txmsg.rocketmq.log.RunningTransactions;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
+import dev.txmsg.rocketmq.outbox.OutboxFlow;
+import dev.txmsg.rocketmq.outbox.OutboxOptions;
+import dev.txmsg.rocketmq.outbox.OutboxPublisher;
+import dev.txmsg.rocketmq.outbox.OutboxRelay;
+import dev.txmsg.rocketmq.outbox.OutboxStore;
+import dev.txmsg.rocketmq.outbox.ProducerPublisher;
 import dev.txmsg.rocketmq.send.DeclaredTopics;
 import dev.txmsg.rocketmq.send.HalfMessageSender;
 import dev.txmsg.rocketmq.send.ProducerHalfMessageSender;
 import dev.txmsg.rocketmq.send.ResilientHalfMessageSender;
 import dev.txmsg.rocketmq.send.SendFlow;
+import dev.txmsg.rocketmq.send.SendPath;
 import dev.txmsg.rocketmq.send.SendResilience;
 import dev.txmsg.rocketmq.send.TransactionEnds;
 import dev.txmsg.rocketmq.store.ConsumerStore;
@@ -50,10 +58,15 @@ import dev.txmsg.rocketmq.wire.HalfMessages;
 import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
 
 /**
- * txmsg on RocketMQ transactional messages, assembled in one place: the producer, the
- * {@link TransactionalSender}, the check-back handling (decided from the transaction log, fenced,
- * decorated as the application asks), the in-doubt watcher and the republisher that settle half
- * messages whose check-backs the broker exhausted.
+ * txmsg on RocketMQ, assembled in one place: the producer, the {@link TransactionalSender} in its
+ * {@link Mode}, the check-back handling (decided from the transaction log, fenced, decorated as the
+ * application asks), the in-doubt watcher and the republisher that settle half messages whose
+ * check-backs the broker exhausted, and the outbox relay.
+ *
+ * <p>In outbox mode ({@link Builder#mode(Mode)}) the producer still belongs to the producer group
+ * and answers check-backs from the transaction log: half messages sent before a switch from
+ * half-message mode settle as before. In half-message mode a relay runs too, if the outbox's
+ * tables exist, and publishes what an outbox-mode instance left after a switch the other way.
  *
  * <pre>{@code
  * RocketMqTxMsg txmsg = RocketMqTxMsg.builder(ClientOptions.of("127.0.0.1:9876"), "order-service")
@@ -68,6 +81,8 @@ import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
  */
 public final class RocketMqTxMsg implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocketMqTxMsg.class);
+
     private final TransactionMQProducer producer;
     private final RocketMqTransactionalSender sender;
     private final Republisher republisher;
@@ -75,6 +90,9 @@ public final class RocketMqTxMsg implements AutoCloseable {
     private final TxMsgMetrics metrics;
     private final CircuitBreaker circuitBreaker;
     private final ScheduledExecutorService retryScheduler;
+    private final Mode mode;
+    private final OutboxStore outboxStore;
+    private final OutboxRelay relay;
 
     private RocketMqTxMsg(Builder b) {
         TransactionLog log = b.log != null ? b.log : MyBatisTransactionLog.builder(b.dataSource).build();
@@ -103,12 +121,44 @@ public final class RocketMqTxMsg implements AutoCloseable {
         if (b.circuitBreaker != null) {
             metrics.circuitBreaker(b.circuitBreaker);
         }
-        this.sender = new RocketMqTransactionalSender(b.group,
-            new SendFlow(TransactionEnds.of(producer), halfSender, halfMessages, log, transactions, metrics, running, options.maxMessages()));
+        this.mode = b.mode;
+        this.outboxStore = outboxStore(b);
+        if (outboxStore != null) {
+            OutboxPublisher publisher = b.publisherDecorator.apply(new ProducerPublisher(producer, options.sendTimeout()));
+            this.relay = new OutboxRelay(b.group, outboxStore, publisher, b.outboxOptions, metrics);
+        } else {
+            this.relay = null;
+        }
+        SendPath path = mode == Mode.OUTBOX
+            ? new OutboxFlow(halfMessages, outboxStore, transactions, metrics, options.maxMessages(), b.outboxOptions.partitions(), relay)
+            : new SendFlow(TransactionEnds.of(producer), halfSender, halfMessages, log, transactions, metrics, running, options.maxMessages());
+        this.sender = new RocketMqTransactionalSender(b.group, path);
         this.watcher = b.inDoubtStore == null ? null : new InDoubtWatcher(b.client, producer.getProducerGroup(), decider,
             b.inDoubtStore, republisher, options.inDoubtProbeInterval());
         if (watcher != null) {
             metrics.inDoubtWatcher(watcher::failing, watcher::failures);
+        }
+    }
+
+    /**
+     * The outbox: in outbox mode, always; in half-message mode, if the relay should publish what an
+     * outbox-mode instance left and the outbox's tables exist.
+     */
+    private static OutboxStore outboxStore(Builder b) {
+        if (b.outboxStore != null) {
+            return b.outboxStore;
+        }
+        if (b.mode == Mode.OUTBOX) {
+            return new OutboxStore(b.dataSource, b.group, b.outboxSchema);
+        }
+        if (!b.outboxOptions.drainInHalfMode() || b.dataSource == null) {
+            return null;
+        }
+        try {
+            return new OutboxStore(b.dataSource, b.group, b.outboxSchema);
+        } catch (IllegalStateException e) {
+            LOG.debug("no outbox tables, no relay in half-message mode: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -185,9 +235,30 @@ public final class RocketMqTxMsg implements AutoCloseable {
         return producer;
     }
 
-    /** Stops the watcher and the producer; check-backs then go to the group's other producers. */
+    /** How this sender gets committed messages to the broker. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * The outbox relay: in outbox mode, and in half-message mode when the outbox's tables exist (it
+     * publishes what an outbox-mode instance left). Started by {@link Builder#build()}.
+     */
+    public Optional<OutboxRelay> outboxRelay() {
+        return Optional.ofNullable(relay);
+    }
+
+    /** The outbox, where there is a relay. */
+    public Optional<OutboxStore> outboxStore() {
+        return Optional.ofNullable(outboxStore);
+    }
+
+    /** Stops the relay (finishing its batches), the watcher and the producer; check-backs then go to the group's other producers. */
     @Override
     public void close() {
+        if (relay != null) {
+            relay.close();
+        }
         if (watcher != null) {
             watcher.close();
         }
@@ -213,6 +284,11 @@ public final class RocketMqTxMsg implements AutoCloseable {
         private Consumer<TransactionMQProducer> producerCustomizer = p -> { };
         private ConsumerStore inDoubtStore;
         private Clock clock = Clock.systemUTC();
+        private Mode mode = Mode.HALF_MESSAGE;
+        private OutboxOptions outboxOptions = OutboxOptions.defaults();
+        private OutboxStore outboxStore;
+        private SchemaInitialization outboxSchema = SchemaInitialization.EMBEDDED;
+        private UnaryOperator<OutboxPublisher> publisherDecorator = p -> p;
 
         private Builder(ClientOptions client, String group) {
             this.client = Objects.requireNonNull(client, "client");
@@ -302,6 +378,36 @@ public final class RocketMqTxMsg implements AutoCloseable {
             return this;
         }
 
+        /** How committed messages reach the broker (default {@link Mode#HALF_MESSAGE}). */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** How the outbox and its relay work (default {@link OutboxOptions#defaults()}). */
+        public Builder outbox(OutboxOptions options) {
+            this.outboxOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The outbox (default: on the DataSource, its tables created on an embedded database, as {@link #outboxSchema} says). */
+        public Builder outboxStore(OutboxStore store) {
+            this.outboxStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** When the default outbox creates its tables (default: on an embedded database only). */
+        public Builder outboxSchema(SchemaInitialization initialization) {
+            this.outboxSchema = Objects.requireNonNull(initialization, "initialization");
+            return this;
+        }
+
+        /** Wraps the relay's publisher (fault injection, tracing); the default publishes through the producer. */
+        public Builder outboxPublisher(UnaryOperator<OutboxPublisher> decorator) {
+            this.publisherDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
         /**
          * Opens the transaction log, starts the producer and fetches the declared topics' routes.
          *
@@ -312,8 +418,14 @@ public final class RocketMqTxMsg implements AutoCloseable {
             if (dataSource == null && (log == null || transactions == null)) {
                 throw new IllegalArgumentException("dataSource is required (the database of the local transactions and the log)");
             }
+            if (mode == Mode.OUTBOX && dataSource == null && outboxStore == null) {
+                throw new IllegalArgumentException("dataSource is required in outbox mode (the database of the outbox)");
+            }
             RocketMqTxMsg txmsg = new RocketMqTxMsg(this);
             DeclaredTopics.declare(txmsg.producer, options.topics());
+            if (txmsg.relay != null) {
+                txmsg.relay.start();
+            }
             return txmsg;
         }
     }

@@ -42,7 +42,7 @@ class AcceptanceSuitesRunTest {
         assertThat(suites).as("acceptance suites found").extracting(JavaClass::getSimpleName)
             .contains("TransactionalSendAcceptanceTest", "CheckBackAcceptanceTest", "SurroundingTransactionAcceptanceTest",
                 "ConsumerAcceptanceTest", "TransactionLogContractTest", "InDoubtSettlementAcceptanceTest",
-                "SeveralMessagesAcceptanceTest");
+                "SeveralMessagesAcceptanceTest", "OutboxAcceptanceTest");
         for (JavaClass suite : suites) {
             Class<?> type = suite.reflect();
             if (!hasTests(type)) {

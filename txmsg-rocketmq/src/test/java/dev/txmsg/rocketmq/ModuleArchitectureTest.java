@@ -16,9 +16,10 @@ import com.tngtech.archunit.lang.ArchRule;
  * wire, jdbc, tx, metrics, client  -> nothing of txmsg but the api
  * log, store                       -> jdbc
  * send                             -> wire, log, tx, metrics, client
+ * outbox                           -> wire, jdbc, tx, metrics, client, send
  * check                            -> wire, log, store, metrics, client
  * consume                          -> wire, store, tx, metrics, client
- * ops                              -> store, check, consume
+ * ops                              -> store, check, consume, outbox
  * the assembly (dev.txmsg.rocketmq) -> everything but autoconfigure
  * autoconfigure                    -> everything
  * </pre>
@@ -36,6 +37,7 @@ class ModuleArchitectureTest {
         .layer("log").definedBy("dev.txmsg.rocketmq.log..")
         .layer("store").definedBy("dev.txmsg.rocketmq.store..")
         .layer("send").definedBy("dev.txmsg.rocketmq.send..")
+        .layer("outbox").definedBy("dev.txmsg.rocketmq.outbox..")
         .layer("check").definedBy("dev.txmsg.rocketmq.check..")
         .layer("consume").definedBy("dev.txmsg.rocketmq.consume..")
         .layer("ops").definedBy("dev.txmsg.rocketmq.ops..")
@@ -51,11 +53,12 @@ class ModuleArchitectureTest {
         .whereLayer("send").mayOnlyAccessLayers("wire", "log", "tx", "metrics", "client")
         .whereLayer("check").mayOnlyAccessLayers("wire", "log", "store", "metrics", "client")
         .whereLayer("consume").mayOnlyAccessLayers("wire", "store", "tx", "metrics", "client")
-        .whereLayer("ops").mayOnlyAccessLayers("store", "check", "consume")
-        .whereLayer("assembly").mayOnlyAccessLayers("wire", "jdbc", "tx", "metrics", "client", "log", "store", "send", "check",
-            "consume", "ops")
+        .whereLayer("outbox").mayOnlyAccessLayers("wire", "jdbc", "tx", "metrics", "client", "send")
+        .whereLayer("ops").mayOnlyAccessLayers("store", "check", "consume", "outbox")
+        .whereLayer("assembly").mayOnlyAccessLayers("wire", "jdbc", "tx", "metrics", "client", "log", "store", "send", "outbox",
+            "check", "consume", "ops")
         .whereLayer("autoconfigure").mayOnlyAccessLayers("wire", "jdbc", "tx", "metrics", "client", "log", "store", "send",
-            "check", "consume", "ops", "assembly");
+            "outbox", "check", "consume", "ops", "assembly");
 
     /** The sender works without Spring: only the starter and the Spring transaction adapter know it. */
     @ArchTest

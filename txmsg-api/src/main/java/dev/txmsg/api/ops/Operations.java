@@ -45,4 +45,31 @@ public interface Operations {
      * @throws IllegalArgumentException if the reason is blank
      */
     boolean discardInDoubt(String transactionId, String reason);
+
+    /** Outbox messages stopped by a failure, waiting for an operator (status FAILED; outbox mode). */
+    long outboxFailedCount();
+
+    /**
+     * Outbox messages not published yet (waiting, failed or discarded) matching {@code query}
+     * (its group is ignored: the outbox is the producer's), newest first.
+     */
+    List<OutboxMessage> outbox(Query query);
+
+    /**
+     * Publishes a failed outbox message again: it becomes pending, and the relay tries it (and then
+     * the later messages of its ordering key) at once.
+     *
+     * @return {@link ReplayResult.Outcome#APPLIED} if it was queued for the relay, else
+     *         {@link ReplayResult.Outcome#NOT_PENDING}
+     */
+    ReplayResult replayOutbox(String transactionId);
+
+    /**
+     * Gives up on a failed outbox message: it is never published, and the later messages of its
+     * ordering key go on.
+     *
+     * @return whether a failed message was discarded
+     * @throws IllegalArgumentException if the reason is blank
+     */
+    boolean discardOutbox(String transactionId, String reason);
 }

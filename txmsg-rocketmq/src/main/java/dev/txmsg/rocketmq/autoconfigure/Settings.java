@@ -73,6 +73,15 @@ final class Settings {
             atLeastOne("txmsg.consumer.retention.batch-size", consumeRetention.getBatchSize());
             beyondCheckWindow("txmsg.consumer.retention.period", consumeRetention.getPeriod(), broker);
         }
+        if (p.getMode() == null) {
+            throw invalid("txmsg.mode", null, "half-message or outbox");
+        }
+        try {
+            p.getOutbox().toOptions();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid txmsg configuration: txmsg.outbox: " + e.getMessage()
+                + " (the names are txmsg.outbox.* in kebab case)", e);
+        }
         for (String topic : p.getTopics()) {
             try {
                 Topics.requireValid(topic);

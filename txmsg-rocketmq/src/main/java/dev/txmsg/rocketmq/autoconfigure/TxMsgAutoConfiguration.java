@@ -193,6 +193,7 @@ public class TxMsgAutoConfiguration {
                 p.setMaxMessageSize(producer.getMaxMessageSize());
                 p.setCompressMsgBodyOverHowmuch(producer.getCompressMessageBodyThreshold());
             });
+        builder.mode(properties.getMode()).outbox(properties.getOutbox().toOptions()).outboxSchema(properties.getInitializeSchema());
         decorators.orderedStream().forEach(builder::decorate);
         if (properties.getInDoubt().isEnabled()) {
             builder.inDoubtWatcher(store);

@@ -130,7 +130,9 @@ public class TxMsgConsumerAutoConfiguration {
     TxMsgOperations txMsgOperations(ConsumerStore store, ObjectProvider<RocketMqConsumers> consumers,
                                     ObjectProvider<RocketMqTxMsg> txmsg) {
         RocketMqTxMsg t = txmsg.getIfAvailable();
-        return new TxMsgOperations(store, consumers.getIfAvailable(), t == null ? null : t.republisher());
+        return t == null ? new TxMsgOperations(store, consumers.getIfAvailable(), null)
+            : new TxMsgOperations(store, consumers.getIfAvailable(), t.republisher(), t.outboxStore().orElse(null),
+                t.outboxRelay().orElse(null));
     }
 
     @Bean(destroyMethod = "close")

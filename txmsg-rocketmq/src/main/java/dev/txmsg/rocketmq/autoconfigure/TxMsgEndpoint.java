@@ -21,6 +21,7 @@ import org.springframework.lang.Nullable;
 import dev.txmsg.api.ops.DeadLetter;
 import dev.txmsg.api.ops.InDoubtTransaction;
 import dev.txmsg.api.ops.Operations;
+import dev.txmsg.api.ops.OutboxMessage;
 import dev.txmsg.api.ops.Query;
 import dev.txmsg.api.ops.ReplayResult;
 
@@ -31,9 +32,10 @@ import dev.txmsg.api.ops.ReplayResult;
  * that changes state.
  * <ul>
  * <li>{@code GET /actuator/txmsg}: counts waiting for an operator</li>
- * <li>{@code GET /actuator/txmsg/dead-letters?group=&topic=&from=&to=&limit=} (and {@code in-doubt})</li>
+ * <li>{@code GET /actuator/txmsg/dead-letters?group=&topic=&from=&to=&limit=} (and {@code in-doubt},
+ *     and {@code outbox}: its messages not published yet)</li>
  * <li>{@code POST /actuator/txmsg/dead-letters/{id}} with {@code {"action":"replay"}} or
- *     {@code {"action":"discard","reason":"..."}} (and {@code in-doubt/{txId}})</li>
+ *     {@code {"action":"discard","reason":"..."}} (and {@code in-doubt/{txId}}, {@code outbox/{txId}})</li>
  * <li>{@code POST /actuator/txmsg/dead-letters} with {@code {"action":"replay"}} and the list's filters: replays every pending one</li>
  * </ul>
  */
@@ -42,6 +44,7 @@ public class TxMsgEndpoint {
 
     static final String DEAD_LETTERS = "dead-letters";
     static final String IN_DOUBT = "in-doubt";
+    static final String OUTBOX = "outbox";
 
     private final Operations operations;
 
@@ -56,6 +59,7 @@ public class TxMsgEndpoint {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deadLetters", operations.deadLetterCount());
         out.put("inDoubt", operations.inDoubtCount());
+        out.put("outboxFailed", operations.outboxFailedCount());
         return out;
     }
 
@@ -66,6 +70,7 @@ public class TxMsgEndpoint {
         Query query = new Query(group, topic, from, to, limit == null ? Query.DEFAULT_LIMIT : limit);
         return switch (kind(kind)) {
             case DEAD_LETTERS -> operations.deadLetters(query).stream().map(TxMsgEndpoint::view).toList();
+            case OUTBOX -> operations.outbox(query).stream().map(TxMsgEndpoint::view).toList();
             default -> operations.inDoubt(query).stream().map(TxMsgEndpoint::view).toList();
         };
     }
@@ -73,11 +78,18 @@ public class TxMsgEndpoint {
     /** Replays or discards one record. */
     @WriteOperation
     public Map<String, Object> act(@Selector String kind, @Selector String id, String action, @Nullable String reason) {
-        boolean deadLetters = DEAD_LETTERS.equals(kind(kind));
+        String k = kind(kind);
         return switch (action == null ? "" : action.toLowerCase(Locale.ROOT)) {
-            case "replay" -> view(deadLetters ? operations.replayDeadLetter(parseId(id)) : operations.replayInDoubt(id));
-            case "discard" -> Map.of("id", id, "discarded",
-                deadLetters ? operations.discardDeadLetter(parseId(id), reason) : operations.discardInDoubt(id, reason));
+            case "replay" -> view(switch (k) {
+                case DEAD_LETTERS -> operations.replayDeadLetter(parseId(id));
+                case OUTBOX -> operations.replayOutbox(id);
+                default -> operations.replayInDoubt(id);
+            });
+            case "discard" -> Map.of("id", id, "discarded", switch (k) {
+                case DEAD_LETTERS -> operations.discardDeadLetter(parseId(id), reason);
+                case OUTBOX -> operations.discardOutbox(id, reason);
+                default -> operations.discardInDoubt(id, reason);
+            });
             default -> throw new IllegalArgumentException("action must be replay or discard, was " + action);
         };
     }
@@ -88,15 +100,15 @@ public class TxMsgEndpoint {
                                               @Nullable Instant from, @Nullable Instant to, @Nullable Integer limit) {
         if (!DEAD_LETTERS.equals(kind(kind)) || !"replay".equalsIgnoreCase(action)) {
             throw new IllegalArgumentException("only dead letters can be replayed in bulk ({\"action\":\"replay\"}); "
-                + "in-doubt transactions are decided one by one");
+                + "in-doubt transactions and outbox messages are decided one by one");
         }
         return operations.replayDeadLetters(new Query(group, topic, from, to, limit == null ? Query.DEFAULT_LIMIT : limit))
             .stream().map(TxMsgEndpoint::view).toList();
     }
 
     private static String kind(String kind) {
-        if (!DEAD_LETTERS.equals(kind) && !IN_DOUBT.equals(kind)) {
-            throw new IllegalArgumentException("unknown kind '" + kind + "': use " + DEAD_LETTERS + " or " + IN_DOUBT);
+        if (!DEAD_LETTERS.equals(kind) && !IN_DOUBT.equals(kind) && !OUTBOX.equals(kind)) {
+            throw new IllegalArgumentException("unknown kind '" + kind + "': use " + DEAD_LETTERS + ", " + IN_DOUBT + " or " + OUTBOX);
         }
         return kind;
     }
@@ -142,6 +154,23 @@ public class TxMsgEndpoint {
         v.put("recordedAt", t.recordedAt());
         v.put("status", t.status());
         v.put("resolution", t.resolution());
+        return v;
+    }
+
+    static Map<String, Object> view(OutboxMessage m) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("transactionId", m.transactionId());
+        v.put("topic", m.topic());
+        v.put("tag", m.tag());
+        v.put("keys", m.keys());
+        v.put("partition", m.partition());
+        body(v, m.body());
+        v.put("properties", m.properties());
+        v.put("createdAt", m.createdAt());
+        v.put("attempts", m.attempts());
+        v.put("status", m.status());
+        v.put("resolution", m.resolution());
+        v.put("cause", m.cause());
         return v;
     }
 

@@ -16,7 +16,9 @@ import dev.txmsg.rocketmq.check.InDoubtWatcher;
 /**
  * txmsg's Actuator health, {@code /actuator/health/txmsg}: {@code broker} (the producer runs and
  * the name server answers with at least one broker), {@code log} (the transaction log can be read)
- * and {@code inDoubt} (exhausted half messages are being settled: DOWN while a settlement keeps failing).
+ * , {@code inDoubt} (exhausted half messages are being settled: DOWN while a settlement keeps failing)
+ * and {@code outbox} where a relay runs (DOWN while the oldest waiting message is older than
+ * {@code txmsg.outbox.max-age}).
  */
 final class TxMsgHealthIndicators {
 
@@ -28,7 +30,21 @@ final class TxMsgHealthIndicators {
         parts.put("broker", broker(txmsg));
         parts.put("log", log(log));
         txmsg.inDoubtWatcher().ifPresent(watcher -> parts.put("inDoubt", inDoubt(watcher)));
+        txmsg.outboxRelay().ifPresent(relay -> parts.put("outbox", outbox(relay)));
         return CompositeHealthContributor.fromMap(parts);
+    }
+
+    /** DOWN while the oldest waiting outbox message is older than txmsg.outbox.max-age (the relay does not keep up, or cannot publish). */
+    private static HealthIndicator outbox(dev.txmsg.rocketmq.outbox.OutboxRelay relay) {
+        return () -> {
+            dev.txmsg.rocketmq.outbox.OutboxStore.Backlog backlog = relay.backlog();
+            java.time.Duration bound = relay.options().maxAge();
+            Health.Builder health = backlog.oldestAge().compareTo(bound) <= 0 ? Health.up() : Health.down()
+                .withDetail("error", "the oldest waiting outbox message is " + backlog.oldestAge().toSeconds()
+                    + " s old, over txmsg.outbox.max-age (" + bound + "): the relay does not keep up or cannot publish");
+            return health.withDetail("pending", backlog.pending()).withDetail("oldestAgeSeconds", backlog.oldestAge().toSeconds())
+                .withDetail("failed", backlog.failed()).withDetail("partitions", relay.partitions().size()).build();
+        };
     }
 
     /** DOWN while exhausted half messages cannot be settled (their settlement keeps failing, the database is down, say). */

@@ -1,5 +1,7 @@
 package dev.txmsg.rocketmq.autoconfigure;
 
+import dev.txmsg.rocketmq.Mode;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,12 @@ public class TxMsgProperties implements InitializingBean {
 
     /** Whether txmsg configures a sender. */
     private boolean enabled = true;
+
+    /**
+     * How committed messages reach the broker: half-message (RocketMQ transactional messages, the
+     * default) or outbox (a table of the application's database and a relay; see txmsg.outbox.*).
+     */
+    private Mode mode = Mode.HALF_MESSAGE;
 
     /**
      * The producer group. Defaults to spring.application.name; there is no shared default, because
@@ -58,6 +66,21 @@ public class TxMsgProperties implements InitializingBean {
 
     @NestedConfigurationProperty
     private final InDoubtProperties inDoubt = new InDoubtProperties();
+
+    @NestedConfigurationProperty
+    private final OutboxProperties outbox = new OutboxProperties();
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public void setMode(Mode mode) {
+        this.mode = mode;
+    }
+
+    public OutboxProperties getOutbox() {
+        return outbox;
+    }
 
     public boolean isEnabled() {
         return enabled;

@@ -6,13 +6,13 @@ import java.util.Locale;
 
 /** The databases txmsg ships schemas for, and what differs between them. */
 public enum Dialect {
-    MYSQL("mysql", "txmsg/schema/mysql.sql", false) {
+    MYSQL("mysql", "txmsg/schema/mysql.sql", false, "CURRENT_TIMESTAMP(3)") {
         @Override
         public boolean isDuplicateKey(SQLException e) {
             return e.getErrorCode() == 1062;
         }
     },
-    H2("h2", "txmsg/schema/h2.sql", true) {
+    H2("h2", "txmsg/schema/h2.sql", true, "LOCALTIMESTAMP(3)") {
         @Override
         public boolean isDuplicateKey(SQLException e) {
             return e.getErrorCode() == 23505 || "23505".equals(e.getSQLState());
@@ -22,11 +22,18 @@ public enum Dialect {
     private final String databaseId;
     private final String schemaResource;
     private final boolean embedded;
+    private final String now;
 
-    Dialect(String databaseId, String schemaResource, boolean embedded) {
+    Dialect(String databaseId, String schemaResource, boolean embedded, String now) {
         this.databaseId = databaseId;
         this.schemaResource = schemaResource;
         this.embedded = embedded;
+        this.now = now;
+    }
+
+    /** The SQL expression of the database's current time, in milliseconds, as its TIMESTAMP(3) columns hold it. */
+    public String now() {
+        return now;
     }
 
     /** Whether {@code e} (or a cause) says that a row with the same primary key exists. */

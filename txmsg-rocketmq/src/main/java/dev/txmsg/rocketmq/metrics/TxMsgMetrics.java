@@ -66,6 +66,10 @@ public final class TxMsgMetrics {
     private final Counter stillRunning;
     private final Counter endFailed;
     private final Counter purged;
+    private final io.micrometer.core.instrument.DistributionSummary outboxBatches;
+    private final Timer outboxLatency;
+    private final Counter outboxTransient;
+    private final Counter outboxRefused;
     private final java.util.Map<SendOutcome, Counter> sends = new java.util.EnumMap<>(SendOutcome.class);
     private final java.util.Map<SendOutcome, Counter> messages = new java.util.EnumMap<>(SendOutcome.class);
     private final java.util.Map<SendOutcome, Timer> latencies = new java.util.EnumMap<>(SendOutcome.class);
@@ -87,6 +91,15 @@ public final class TxMsgMetrics {
             "check-backs answered UNKNOWN at once because the transaction still runs in this process");
         this.endFailed = counter("txmsg.end.failed", "end-transaction requests that could not be sent; the check-back settles them");
         this.purged = counter("txmsg.log.purged", "transaction-log rows deleted by the retention job");
+        this.outboxBatches = io.micrometer.core.instrument.DistributionSummary.builder("txmsg.outbox.batch.size")
+            .description("messages per batch the outbox relay published").tag("group", group).register(registry);
+        this.outboxLatency = Timer.builder("txmsg.outbox.publish.latency")
+            .description("outbox messages published, from the commit that wrote them to the broker's confirmation")
+            .tag("group", group).register(registry);
+        this.outboxTransient = Counter.builder("txmsg.outbox.publish.failures").description("failed outbox publications")
+            .tag("group", group).tag("kind", "transient").register(registry);
+        this.outboxRefused = Counter.builder("txmsg.outbox.publish.failures").description("failed outbox publications")
+            .tag("group", group).tag("kind", "refused").register(registry);
         // Registered once: the send path only increments.
         for (SendOutcome outcome : SendOutcome.values()) {
             sends.put(outcome, Counter.builder("txmsg.send").description("transactional sends by outcome")
@@ -205,6 +218,37 @@ public final class TxMsgMetrics {
             .tag("group", group).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("txmsg.in.doubt.settle.failures", failures, f -> f.getAsLong())
             .description("failed attempts to settle exhausted half messages").tag("group", group).register(registry);
+    }
+
+    /**
+     * Publishes the outbox's gauges (outbox mode): messages waiting, the age of the oldest, failed
+     * messages waiting for an operator, partitions this relay holds.
+     */
+    public void outbox(java.util.function.LongSupplier pending, java.util.function.Supplier<Duration> oldestAge,
+                       java.util.function.LongSupplier failed, java.util.function.IntSupplier partitions) {
+        Gauge.builder("txmsg.outbox.backlog", pending, p -> p.getAsLong())
+            .description("outbox messages waiting for the relay, as last counted (every 5 s)").tag("group", group).register(registry);
+        Gauge.builder("txmsg.outbox.oldest.age", oldestAge, a -> a.get().toMillis() / 1000.0).baseUnit("seconds")
+            .description("age of the oldest waiting outbox message, as last counted (every 5 s)").tag("group", group).register(registry);
+        Gauge.builder("txmsg.outbox.failed", failed, f -> f.getAsLong())
+            .description("outbox messages the broker refused for good, waiting for an operator").tag("group", group).register(registry);
+        Gauge.builder("txmsg.outbox.partitions", partitions, p -> p.getAsInt())
+            .description("outbox partitions this relay holds").tag("group", group).register(registry);
+    }
+
+    /** Counts one batch the relay published, of {@code size} messages. */
+    public void outboxBatch(int size) {
+        outboxBatches.record(size);
+    }
+
+    /** Records one published outbox message: from its commit (its row's time) to the broker's confirmation. */
+    public void outboxPublished(Duration latency) {
+        outboxLatency.record(latency);
+    }
+
+    /** Counts a failed publication: transient (retried) or a refusal of the message. */
+    public void outboxFailure(boolean transientFailure) {
+        (transientFailure ? outboxTransient : outboxRefused).increment();
     }
 
     /** Counts an end-transaction that could not be sent. */

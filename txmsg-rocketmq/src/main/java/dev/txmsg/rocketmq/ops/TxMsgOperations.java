@@ -11,10 +11,13 @@ import org.slf4j.LoggerFactory;
 import dev.txmsg.api.ops.DeadLetter;
 import dev.txmsg.api.ops.InDoubtTransaction;
 import dev.txmsg.api.ops.Operations;
+import dev.txmsg.api.ops.OutboxMessage;
 import dev.txmsg.api.ops.Query;
 import dev.txmsg.api.ops.ReplayResult;
 import dev.txmsg.rocketmq.check.Republisher;
 import dev.txmsg.rocketmq.consume.RocketMqConsumers;
+import dev.txmsg.rocketmq.outbox.OutboxRelay;
+import dev.txmsg.rocketmq.outbox.OutboxStore;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 
 /**
@@ -29,6 +32,8 @@ public final class TxMsgOperations implements Operations {
     private final ConsumerStore store;
     private final DeadLetterReplay deadLetters;
     private final Republisher republisher;
+    private final OutboxStore outbox;
+    private final OutboxRelay relay;
 
     /**
      * @param store       the consumer tables
@@ -36,9 +41,23 @@ public final class TxMsgOperations implements Operations {
      * @param republisher publishes in-doubt messages, or {@code null} if this process has no producer
      */
     public TxMsgOperations(ConsumerStore store, RocketMqConsumers consumers, Republisher republisher) {
+        this(store, consumers, republisher, null, null);
+    }
+
+    /**
+     * @param store       the consumer tables
+     * @param consumers   this process's consumers, or {@code null} if it runs none (dead letters cannot be replayed)
+     * @param republisher publishes in-doubt messages, or {@code null} if this process has no producer
+     * @param outbox      the outbox, or {@code null} if there is none (nothing to list)
+     * @param relay       the relay to wake after a replay or a discard, or {@code null} (the owning relay's poll finds it)
+     */
+    public TxMsgOperations(ConsumerStore store, RocketMqConsumers consumers, Republisher republisher, OutboxStore outbox,
+                           OutboxRelay relay) {
         this.store = Objects.requireNonNull(store, "store");
         this.deadLetters = consumers == null ? null : new DeadLetterReplay(store, consumers);
         this.republisher = republisher;
+        this.outbox = outbox;
+        this.relay = relay;
     }
 
     @Override
@@ -127,6 +146,52 @@ public final class TxMsgOperations implements Operations {
         boolean discarded = sql(() -> store.resolveInDoubt(transactionId, InDoubtTransaction.Status.DISCARDED, "discarded: " + why));
         LOG.info("discard of in-doubt transaction {} ({}): {}", transactionId, why, discarded ? "discarded" : "not pending, nothing changed");
         return discarded;
+    }
+
+    @Override
+    public long outboxFailedCount() {
+        return outbox == null ? 0 : sql(outbox::failedCount);
+    }
+
+    @Override
+    public List<OutboxMessage> outbox(Query query) {
+        return outbox == null ? List.of() : sql(() -> outbox.list(query));
+    }
+
+    @Override
+    public ReplayResult replayOutbox(String transactionId) {
+        if (outbox == null) {
+            return new ReplayResult(transactionId, ReplayResult.Outcome.NOT_PENDING, "this process has no outbox");
+        }
+        Optional<Integer> partition = sql(() -> outbox.replay(transactionId, "replayed by an operator"));
+        if (partition.isEmpty()) {
+            String detail = sql(() -> outbox.find(transactionId)).map(m -> "status " + m.status())
+                .orElse("no outbox message " + transactionId + " (published messages leave the outbox)");
+            LOG.info("replay of outbox message {}: not failed ({}), nothing changed", transactionId, detail);
+            return new ReplayResult(transactionId, ReplayResult.Outcome.NOT_PENDING, detail);
+        }
+        if (relay != null) {
+            relay.wake(partition.get());
+        }
+        LOG.info("replayed outbox message {}: pending again, the relay publishes it (then the later messages of its key)", transactionId);
+        return new ReplayResult(transactionId, ReplayResult.Outcome.APPLIED, "queued for the relay");
+    }
+
+    @Override
+    public boolean discardOutbox(String transactionId, String reason) {
+        String why = requireReason(reason);
+        if (outbox == null) {
+            return false;
+        }
+        Optional<Integer> partition = sql(() -> outbox.discard(transactionId, "discarded: " + why));
+        partition.ifPresent(p -> {
+            if (relay != null) {
+                relay.wake(p);
+            }
+        });
+        LOG.info("discard of outbox message {} ({}): {}", transactionId, why,
+            partition.isPresent() ? "discarded; the later messages of its key go on" : "not failed, nothing changed");
+        return partition.isPresent();
     }
 
     private static String requireReason(String reason) {

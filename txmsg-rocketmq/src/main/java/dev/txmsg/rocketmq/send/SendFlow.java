@@ -58,7 +58,7 @@ import dev.txmsg.rocketmq.wire.HalfMessages;
  * A lost end, an unknown commit or a dead process is settled by the check-back from the log, each
  * message from its own row.
  */
-public final class SendFlow {
+public final class SendFlow implements SendPath {
 
     private static final Logger LOG = LoggerFactory.getLogger(SendFlow.class);
 
@@ -104,6 +104,7 @@ public final class SendFlow {
      *
      * @return one receipt per message, in order, then those the executor added
      */
+    @Override
     public <A> List<SendReceipt> run(List<TxMessage> messages, LocalTransactionExecutor<A> executor, A arg) {
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(messages, "messages");

@@ -52,6 +52,20 @@ public final class HalfMessages {
      * @throws IllegalArgumentException naming what is wrong, if RocketMQ would refuse or alter the message
      */
     public Message create(TxMessage message) {
+        return create(message, true);
+    }
+
+    /**
+     * Creates a normal (not transactional) message with a fresh unique id (the transaction id),
+     * checked as {@link #create(TxMessage)} checks a half message: the outbox's form of a message.
+     *
+     * @throws IllegalArgumentException naming what is wrong, if RocketMQ would refuse or alter the message
+     */
+    public Message createNormal(TxMessage message) {
+        return create(message, false);
+    }
+
+    private Message create(TxMessage message, boolean transactional) {
         Objects.requireNonNull(message, "message");
         String topic = Topics.requireValid(message.topic());
         if (message.tag() != null && (message.tag().isBlank() || message.tag().contains("||"))) {
@@ -85,8 +99,10 @@ public final class HalfMessages {
             half.setKeys(message.keys());
         }
         message.properties().forEach(half::putUserProperty);
-        MessageAccessor.putProperty(half, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
-        MessageAccessor.putProperty(half, MessageConst.PROPERTY_PRODUCER_GROUP, group);
+        if (transactional) {
+            MessageAccessor.putProperty(half, MessageConst.PROPERTY_TRANSACTION_PREPARED, "true");
+            MessageAccessor.putProperty(half, MessageConst.PROPERTY_PRODUCER_GROUP, group);
+        }
         MessageAccessor.putProperty(half, WireFormat.LOG_IDENTITY_PROPERTY, logIdentity);
         MessageAccessor.putProperty(half, WireFormat.TOPIC_PROPERTY, topic);
         // Set the id here, on the caller's thread: an asynchronous send would assign it later, on

@@ -20,12 +20,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.txmsg.acceptance.ConsumerSpec;
 import dev.txmsg.acceptance.ConsumersUnderTest;
 import dev.txmsg.acceptance.Harness;
+import dev.txmsg.acceptance.OutboxSpec;
+import dev.txmsg.acceptance.OutboxUnderTest;
 import dev.txmsg.acceptance.SenderSpec;
 import dev.txmsg.acceptance.SenderUnderTest;
 import dev.txmsg.api.TransactionalSender;
 import dev.txmsg.api.ops.Operations;
 import dev.txmsg.api.spi.CheckListener;
 import dev.txmsg.api.spi.TransactionLog;
+import dev.txmsg.rocketmq.Mode;
 import dev.txmsg.rocketmq.RocketMqTxMsg;
 import dev.txmsg.rocketmq.SenderOptions;
 import dev.txmsg.rocketmq.autoconfigure.TxMsgAutoConfiguration;
@@ -41,6 +44,9 @@ import dev.txmsg.rocketmq.log.RunningTransactions;
 import dev.txmsg.rocketmq.metrics.ConsumerMetrics;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
+import dev.txmsg.rocketmq.outbox.OutboxOptions;
+import dev.txmsg.rocketmq.outbox.OutboxRelay;
+import dev.txmsg.rocketmq.outbox.OutboxStore;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 import dev.txmsg.rocketmq.wire.WireFormat;
 
@@ -77,6 +83,71 @@ public final class RocketMqHarness implements Harness {
             @Override
             public MeterRegistry meters() {
                 return metrics.registry();
+            }
+
+            @Override
+            public void close() {
+                txmsg.close();
+            }
+        };
+    }
+
+    @Override
+    public OutboxUnderTest outboxSender(SenderSpec spec, OutboxSpec outbox) {
+        TxMsgMetrics metrics = new TxMsgMetrics(new SimpleMeterRegistry(), spec.group());
+        OutboxStore store = new OutboxStore(spec.dataSource(), spec.group(), SchemaInitialization.ALWAYS);
+        RocketMqTxMsg.Builder builder = RocketMqTxMsg.builder(ClientOptions.of(spec.nameServer()), spec.group())
+            .mode(Mode.OUTBOX)
+            .dataSource(spec.dataSource())
+            .transactionLog(spec.log() != null ? spec.log() : transactionLog(spec.dataSource(), Duration.ofSeconds(5)))
+            .outboxStore(store)
+            .outbox(OutboxOptions.defaults().withPartitions(outbox.partitions())
+                .withTiming(outbox.pollInterval(), outbox.leaseTtl())
+                .withAttempts(outbox.maxAttempts(), Duration.ofMillis(50), Duration.ofMillis(500)))
+            .outboxPublisher(real -> (topic, partition, messages) ->
+                outbox.interceptor().publish(topic, messages, () -> real.publish(topic, partition, messages)))
+            .options(o -> o.withTopics(spec.topics()))
+            .metrics(metrics)
+            .clock(spec.clock());
+        if (spec.maxMessageSize() > 0) {
+            builder.producer(p -> p.setMaxMessageSize(spec.maxMessageSize()));
+        }
+        spec.decorators().forEach(builder::decorate);
+        RocketMqTxMsg txmsg = builder.build();
+        spec.hooks().forEach(hook -> addHook(txmsg.producer(), hook));
+        OutboxRelay relay = txmsg.outboxRelay().orElseThrow();
+        TxMsgOperations operations = new TxMsgOperations(new ConsumerStore(spec.dataSource(), SchemaInitialization.ALWAYS), null,
+            txmsg.republisher(), store, relay);
+        return new OutboxUnderTest() {
+            @Override
+            public TransactionalSender sender() {
+                return txmsg.sender();
+            }
+
+            @Override
+            public MeterRegistry meters() {
+                return metrics.registry();
+            }
+
+            @Override
+            public Operations operations() {
+                return operations;
+            }
+
+            @Override
+            public java.util.Set<Integer> partitions() {
+                return relay.partitions();
+            }
+
+            @Override
+            public long published() {
+                return relay.published();
+            }
+
+            @Override
+            public void kill() {
+                relay.kill();
+                txmsg.close();
             }
 
             @Override

@@ -1,0 +1,665 @@
+package dev.txmsg.rocketmq.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.sql.DataSource;
+
+import org.apache.rocketmq.common.message.MessageDecoder;
+
+import dev.txmsg.api.ops.OutboxMessage;
+import dev.txmsg.api.ops.Query;
+import dev.txmsg.rocketmq.jdbc.Dialect;
+import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
+import dev.txmsg.rocketmq.jdbc.SchemaInitializer;
+import dev.txmsg.rocketmq.jdbc.TableName;
+import dev.txmsg.rocketmq.wire.WireFormat;
+
+/**
+ * The outbox of one producer group, in plain JDBC (the insert is on every send's path: one statement, no mapper):
+ * {@value #TABLE} (one row per message), {@value #LEASES} (which relay publishes which partition,
+ * until when) and {@value #RELAYS} (which relays live). Every time is the database's clock, so that
+ * the relays of several machines agree on it.
+ *
+ * <p>The relay's own statements run on connections of its own, at READ COMMITTED with auto-commit
+ * off: a relay must never see a row of a transaction that has not committed.
+ */
+public final class OutboxStore {
+
+    /** The outbox table. */
+    public static final String TABLE = "txmsg_outbox";
+    /** The partition leases. */
+    public static final String LEASES = "txmsg_outbox_lease";
+    /** The live relays. */
+    public static final String RELAYS = "txmsg_outbox_relay";
+
+    static final String PENDING = OutboxMessage.Status.PENDING.name();
+    static final String FAILED = OutboxMessage.Status.FAILED.name();
+    static final String DISCARDED = OutboxMessage.Status.DISCARDED.name();
+
+    private static final String INSERT = "INSERT INTO " + TABLE
+        + " (tx_id, producer_group, partition_no, topic, tag, message_keys, order_key, body, properties, status) VALUES ";
+    private static final String INSERT_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')";
+    private static final int MAX_CAUSE_CHARS = 8000;
+    private static final int MAX_RESOLUTION_CHARS = 1024;
+
+    private final DataSource dataSource;
+    private final String group;
+    private final Dialect dialect;
+    private final String now;
+
+    /**
+     * The outbox of producer group {@code group} on {@code dataSource} (the groups of several
+     * services may share the tables), its tables created if {@code initialization} says so.
+     *
+     * @throws IllegalStateException if a table is missing, saying how to create it
+     */
+    public OutboxStore(DataSource dataSource, String group, SchemaInitialization initialization) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.group = Objects.requireNonNull(group, "group");
+        try (Connection c = dataSource.getConnection()) {
+            this.dialect = Dialect.of(c);
+            new SchemaInitializer(TableName.of(TableName.DEFAULT), dialect).initialize(c, initialization, TABLE, LEASES, RELAYS);
+        } catch (SQLException e) {
+            throw new IllegalStateException("txmsg's outbox tables could not be checked: " + e.getMessage(), e);
+        }
+        this.now = dialect.now();
+    }
+
+    /** A message as the send writes it. */
+    public record NewRow(String transactionId, int partition, String topic, String tag, String keys, String orderKey, byte[] body,
+                         String properties) {
+    }
+
+    /** A message as the relay reads it. */
+    public record Row(long id, String transactionId, String topic, String orderKey, byte[] body, String properties, int attempts,
+                      Timestamp createdAt) {
+    }
+
+    /** Writes {@code rows} in the caller's transaction, in order, in one statement. */
+    public void insert(Connection c, List<NewRow> rows) throws SQLException {
+        StringBuilder sql = new StringBuilder(INSERT.length() + rows.size() * (INSERT_VALUES.length() + 2)).append(INSERT);
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(INSERT_VALUES);
+        }
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (NewRow r : rows) {
+                s.setString(p++, r.transactionId());
+                s.setString(p++, group);
+                s.setInt(p++, r.partition());
+                s.setString(p++, r.topic());
+                s.setString(p++, r.tag());
+                s.setString(p++, r.keys());
+                s.setString(p++, r.orderKey());
+                s.setBytes(p++, r.body());
+                s.setString(p++, r.properties());
+            }
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * One heartbeat of relay {@code owner}: says it lives, renews its leases, takes free partitions
+     * up to its fair share of the live relays and gives back what it holds beyond it (a partition
+     * being published is given back once its batch is done: the lease row is locked meanwhile).
+     *
+     * @return the partitions it holds now
+     */
+    public Set<Integer> heartbeat(String owner, int partitions, Duration ttl) throws SQLException {
+        long micros = ttl.toNanos() / 1000;
+        return inOwnTransaction(c -> {
+            ensurePartitions(c, partitions);
+            String until = "TIMESTAMPADD(MICROSECOND, " + micros + ", " + now + ")";
+            if (update(c, "UPDATE " + RELAYS + " SET expires_at = " + until + " WHERE owner = ?", owner) == 0) {
+                update(c, "INSERT INTO " + RELAYS + " (owner, producer_group, expires_at) VALUES (?, ?, " + until + ")", owner, group);
+            }
+            update(c, "UPDATE " + LEASES + " SET expires_at = " + until + " WHERE producer_group = ? AND owner = ? AND expires_at > "
+                + now, group, owner);
+            int live;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + RELAYS + " WHERE producer_group = ? AND expires_at > "
+                + now)) {
+                s.setString(1, group);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    live = Math.max(1, rs.getInt(1));
+                }
+            }
+            Set<Integer> mine = new TreeSet<>();
+            List<Integer> free = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + now
+                + " THEN 1 ELSE 0 END FROM " + LEASES + " WHERE producer_group = ? AND partition_no < ? ORDER BY partition_no")) {
+                s.setString(1, group);
+                s.setInt(2, partitions);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        boolean held = rs.getString(2) != null && rs.getInt(3) == 1;
+                        if (held && owner.equals(rs.getString(2))) {
+                            mine.add(rs.getInt(1));
+                        } else if (!held) {
+                            free.add(rs.getInt(1));
+                        }
+                    }
+                }
+            }
+            int fair = (partitions + live - 1) / live;
+            for (int p : free) {
+                if (mine.size() >= fair) {
+                    break;
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + LEASES + " SET owner = ?, expires_at = " + until
+                    + " WHERE producer_group = ? AND partition_no = ? AND (owner IS NULL OR expires_at IS NULL OR expires_at <= "
+                    + now + ")")) {
+                    s.setString(1, owner);
+                    s.setString(2, group);
+                    s.setInt(3, p);
+                    if (s.executeUpdate() == 1) {
+                        mine.add(p);
+                    }
+                }
+            }
+            while (mine.size() > fair) {
+                int p = ((TreeSet<Integer>) mine).last();
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + LEASES
+                    + " SET owner = NULL, expires_at = NULL WHERE producer_group = ? AND partition_no = ? AND owner = ?")) {
+                    s.setString(1, group);
+                    s.setInt(2, p);
+                    s.setString(3, owner);
+                    s.executeUpdate();
+                }
+                mine.remove(p);
+            }
+            return mine;
+        });
+    }
+
+    /** Relay {@code owner} stops: its leases are free at once, and it no longer counts as live. */
+    public void leave(String owner) throws SQLException {
+        inOwnTransaction(c -> {
+            update(c, "UPDATE " + LEASES + " SET owner = NULL, expires_at = NULL WHERE producer_group = ? AND owner = ?", group, owner);
+            update(c, "DELETE FROM " + RELAYS + " WHERE owner = ?", owner);
+            return null;
+        });
+    }
+
+    private void ensurePartitions(Connection c, int partitions) throws SQLException {
+        int have;
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + LEASES + " WHERE producer_group = ? AND partition_no < ?")) {
+            s.setString(1, group);
+            s.setInt(2, partitions);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                have = rs.getInt(1);
+            }
+        }
+        if (have >= partitions) {
+            return;
+        }
+        Set<Integer> present = new java.util.HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT partition_no FROM " + LEASES + " WHERE producer_group = ?")) {
+            s.setString(1, group);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getInt(1));
+                }
+            }
+        }
+        for (int p = 0; p < partitions; p++) {
+            if (present.contains(p)) {
+                continue;
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + LEASES + " (producer_group, partition_no) VALUES (?, ?)")) {
+                s.setString(1, group);
+                s.setInt(2, p);
+                s.executeUpdate();
+            } catch (SQLException e) {
+                if (!dialect.isDuplicateKey(e)) {
+                    throw e;
+                }
+                // another relay created it meanwhile: the heartbeat goes on (H2 and MySQL keep the transaction)
+            }
+        }
+    }
+
+    /** The partitions that have messages waiting (of any relay). */
+    public Set<Integer> pendingPartitions() throws SQLException {
+        return inOwnTransaction(c -> {
+            Set<Integer> partitions = new LinkedHashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT partition_no FROM " + TABLE
+                + " WHERE producer_group = ? AND status = 'PENDING'")) {
+                s.setString(1, group);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        partitions.add(rs.getInt(1));
+                    }
+                }
+            }
+            return partitions;
+        });
+    }
+
+    /**
+     * Claims the next messages of {@code partition}, in the order they were written, if relay
+     * {@code owner} holds its lease: the lease row stays locked until the claim is
+     * {@linkplain Claim#finish finished} or {@linkplain Claim#close abandoned}, so that no other relay
+     * takes the partition over while the batch is being published. Messages of an ordering key
+     * that has a FAILED message are held back.
+     *
+     * @return the claim, or empty if {@code owner} does not hold the lease (any more)
+     */
+    public Optional<Claim> claim(String owner, int partition, int limit) throws SQLException {
+        Connection c = dataSource.getConnection();
+        Claim claim = null;
+        try {
+            claim = new Claim(c);
+            String holder;
+            boolean live;
+            try (PreparedStatement s = c.prepareStatement("SELECT owner, CASE WHEN expires_at > " + now + " THEN 1 ELSE 0 END, "
+                + now + " FROM " + LEASES + " WHERE producer_group = ? AND partition_no = ? FOR UPDATE")) {
+                s.setString(1, group);
+                s.setInt(2, partition);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        claim.close();
+                        return Optional.empty();
+                    }
+                    holder = rs.getString(1);
+                    live = rs.getInt(2) == 1;
+                    claim.claimedAt = rs.getTimestamp(3);
+                }
+            }
+            if (!owner.equals(holder) || !live) {
+                claim.close();
+                return Optional.empty();
+            }
+            List<String> held = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT order_key FROM " + TABLE
+                + " WHERE producer_group = ? AND partition_no = ? AND status = 'FAILED' AND order_key IS NOT NULL")) {
+                s.setString(1, group);
+                s.setInt(2, partition);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        held.add(rs.getString(1));
+                    }
+                }
+            }
+            StringBuilder sql = new StringBuilder("SELECT id, tx_id, topic, order_key, body, properties, attempts, created_at FROM ")
+                .append(TABLE).append(" WHERE producer_group = ? AND partition_no = ? AND status = 'PENDING'");
+            if (!held.isEmpty()) {
+                sql.append(" AND (order_key IS NULL OR order_key NOT IN (").append("?, ".repeat(held.size() - 1)).append("?))");
+            }
+            sql.append(" ORDER BY id LIMIT ").append(limit);
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                s.setString(p++, group);
+                s.setInt(p++, partition);
+                for (String key : held) {
+                    s.setString(p++, key);
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        claim.rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
+                            rs.getString(6), rs.getInt(7), rs.getTimestamp(8)));
+                    }
+                }
+            }
+            return Optional.of(claim);
+        } catch (SQLException | RuntimeException e) {
+            if (claim != null) {
+                claim.close();
+            } else {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
+    /** A failed attempt at a message, as the relay records it. */
+    public record Failure(long id, String cause, boolean giveUp) {
+    }
+
+    /** The claimed messages of one partition, and the lock on its lease until the claim ends. */
+    public final class Claim implements AutoCloseable {
+        private final Connection connection;
+        private final boolean restoreAutoCommit;
+        private final int isolation;
+        private final List<Row> rows = new ArrayList<>();
+        private Timestamp claimedAt;
+        private boolean ended;
+
+        private Claim(Connection connection) throws SQLException {
+            this.connection = connection;
+            this.isolation = connection.getTransactionIsolation();
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            this.restoreAutoCommit = connection.getAutoCommit();
+            if (restoreAutoCommit) {
+                connection.setAutoCommit(false);
+            }
+        }
+
+        /** The messages, in the order they were written. */
+        public List<Row> rows() {
+            return rows;
+        }
+
+        /** The database's time when the claim was made. */
+        public Timestamp claimedAt() {
+            return claimedAt;
+        }
+
+        /**
+         * Ends the claim: deletes the published messages and records the failures, in one commit.
+         *
+         * @throws SQLException if that failed: the published messages stay and are published again
+         *                      (consumers drop the copies)
+         */
+        public void finish(List<Long> published, List<Failure> failures) throws SQLException {
+            try {
+                for (int from = 0; from < published.size(); from += 500) {
+                    List<Long> part = published.subList(from, Math.min(published.size(), from + 500));
+                    try (PreparedStatement s = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN ("
+                        + "?, ".repeat(part.size() - 1) + "?)")) {
+                        for (int i = 0; i < part.size(); i++) {
+                            s.setLong(i + 1, part.get(i));
+                        }
+                        s.executeUpdate();
+                    }
+                }
+                for (Failure f : failures) {
+                    try (PreparedStatement s = connection.prepareStatement("UPDATE " + TABLE
+                        + " SET attempts = attempts + 1, cause = ?, status = ? WHERE id = ? AND status = 'PENDING'")) {
+                        s.setString(1, fit(f.cause(), MAX_CAUSE_CHARS));
+                        s.setString(2, f.giveUp() ? FAILED : PENDING);
+                        s.setLong(3, f.id());
+                        s.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } finally {
+                close();
+            }
+        }
+
+        /** Abandons the claim (rolls back): every message stays as it was. Idempotent. */
+        @Override
+        public void close() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                // the connection is closed below: the database rolls back
+            }
+            try {
+                if (restoreAutoCommit) {
+                    connection.setAutoCommit(true);
+                }
+                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                    connection.setTransactionIsolation(isolation);
+                }
+            } catch (SQLException e) {
+                // closed below
+            }
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // nothing more to do
+            }
+        }
+    }
+
+    /**
+     * What waits: pending messages, the age of the oldest (by the database's clock), failed messages.
+     */
+    public record Backlog(long pending, Duration oldestAge, long failed) {
+    }
+
+    /** The backlog now. */
+    public Backlog backlog() throws SQLException {
+        return inOwnTransaction(c -> {
+            long pending;
+            Duration age = Duration.ZERO;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MIN(created_at), " + now + " FROM " + TABLE
+                + " WHERE producer_group = ? AND status = 'PENDING'")) {
+                s.setString(1, group);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    pending = rs.getLong(1);
+                    Timestamp oldest = rs.getTimestamp(2);
+                    if (oldest != null) {
+                        age = Duration.ofMillis(Math.max(0, rs.getTimestamp(3).getTime() - oldest.getTime()));
+                    }
+                }
+            }
+            long failed;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + TABLE
+                + " WHERE producer_group = ? AND status = 'FAILED'")) {
+                s.setString(1, group);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    failed = rs.getLong(1);
+                }
+            }
+            return new Backlog(pending, age, failed);
+        });
+    }
+
+    /** Messages not published, newest first, as {@code query} narrows them (its group is ignored). */
+    public List<OutboxMessage> list(Query query) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT tx_id, topic, tag, message_keys, partition_no, body, properties, created_at, "
+            + "attempts, cause, status, resolution FROM ").append(TABLE).append(" WHERE producer_group = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(group);
+        if (query.topic() != null) {
+            sql.append(" AND topic = ?");
+            args.add(query.topic());
+        }
+        if (query.from() != null) {
+            sql.append(" AND created_at >= ?");
+            args.add(Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" AND created_at < ?");
+            args.add(Timestamp.from(query.to()));
+        }
+        sql.append(" ORDER BY id DESC LIMIT ").append(query.limit());
+        return inOwnTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
+                }
+                List<OutboxMessage> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(message(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The message of transaction {@code transactionId}, if the outbox holds it. */
+    public Optional<OutboxMessage> find(String transactionId) throws SQLException {
+        return inOwnTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT tx_id, topic, tag, message_keys, partition_no, body, properties, "
+                + "created_at, attempts, cause, status, resolution FROM " + TABLE + " WHERE tx_id = ? AND producer_group = ?")) {
+                s.setString(1, transactionId);
+                s.setString(2, group);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? Optional.of(message(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Failed messages. */
+    public long failedCount() throws SQLException {
+        return backlog().failed();
+    }
+
+    /**
+     * Makes a FAILED message pending again, its attempts reset.
+     *
+     * @return its partition, or empty if it was not FAILED
+     */
+    public Optional<Integer> replay(String transactionId, String resolution) throws SQLException {
+        return inOwnTransaction(c -> {
+            Optional<Integer> partition = partitionOf(c, transactionId);
+            if (partition.isEmpty()) {
+                return partition;
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + TABLE
+                + " SET status = 'PENDING', attempts = 0, resolution = ? WHERE tx_id = ? AND status = 'FAILED' AND producer_group = ?")) {
+                s.setString(3, group);
+                s.setString(1, fit(resolution, MAX_RESOLUTION_CHARS));
+                s.setString(2, transactionId);
+                return s.executeUpdate() == 1 ? partition : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Gives up on a FAILED message.
+     *
+     * @return its partition (whose held-back messages may go on), or empty if it was not FAILED
+     */
+    public Optional<Integer> discard(String transactionId, String resolution) throws SQLException {
+        return inOwnTransaction(c -> {
+            Optional<Integer> partition = partitionOf(c, transactionId);
+            if (partition.isEmpty()) {
+                return partition;
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + TABLE
+                + " SET status = 'DISCARDED', resolution = ? WHERE tx_id = ? AND status = 'FAILED' AND producer_group = ?")) {
+                s.setString(3, group);
+                s.setString(1, fit(resolution, MAX_RESOLUTION_CHARS));
+                s.setString(2, transactionId);
+                return s.executeUpdate() == 1 ? partition : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Deletes discarded messages older than {@code age}, at most {@code limit}.
+     *
+     * @return how many
+     */
+    public int purgeDiscarded(Duration age, int limit) throws SQLException {
+        return inOwnTransaction(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + TABLE + " WHERE producer_group = ? AND status = 'DISCARDED'"
+                + " AND created_at < TIMESTAMPADD(MICROSECOND, ?, " + now + ") ORDER BY id LIMIT " + limit)) {
+                s.setString(1, group);
+                s.setLong(2, -age.toNanos() / 1000);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + "?, ".repeat(ids.size() - 1) + "?)")) {
+                for (int i = 0; i < ids.size(); i++) {
+                    s.setLong(i + 1, ids.get(i));
+                }
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    private Optional<Integer> partitionOf(Connection c, String transactionId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT partition_no FROM " + TABLE
+            + " WHERE tx_id = ? AND status = 'FAILED' AND producer_group = ?")) {
+            s.setString(1, transactionId);
+            s.setString(2, group);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static OutboxMessage message(ResultSet rs) throws SQLException {
+        Map<String, String> all = MessageDecoder.string2messageProperties(rs.getString(7));
+        Map<String, String> user = new HashMap<>(WireFormat.userProperties(all));
+        Timestamp created = rs.getTimestamp(8);
+        return new OutboxMessage(rs.getString(1), rs.getString(2), rs.getString(3), WireFormat.keys(rs.getString(4)), rs.getInt(5),
+            rs.getBytes(6), user, created == null ? Instant.EPOCH : created.toInstant(), rs.getInt(9), rs.getString(10),
+            OutboxMessage.Status.valueOf(rs.getString(11)), rs.getString(12));
+    }
+
+    private static int update(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setString(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+
+    /** The producer group whose outbox this is. */
+    public String group() {
+        return group;
+    }
+
+    private static String fit(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private <T> T inOwnTransaction(SqlWork<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            int isolation = c.getTransactionIsolation();
+            boolean autoCommit = c.getAutoCommit();
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            if (autoCommit) {
+                c.setAutoCommit(false);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            } finally {
+                if (autoCommit) {
+                    c.setAutoCommit(true);
+                }
+                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                    c.setTransactionIsolation(isolation);
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.txmsg.rocketmq.acceptance;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.txmsg.acceptance.Harness;
+import dev.txmsg.acceptance.OutboxAcceptanceTest;
+import dev.txmsg.acceptance.database.TestDatabase;
+import dev.txmsg.test.EmbeddedRocketMQ;
+
+class H2OutboxTest extends OutboxAcceptanceTest {
+
+    @BeforeAll
+    static void startAll(EmbeddedRocketMQ broker) {
+        start(broker, TestDatabase.h2());
+    }
+
+    @Override
+    protected Harness harness() {
+        return new RocketMqHarness();
+    }
+}

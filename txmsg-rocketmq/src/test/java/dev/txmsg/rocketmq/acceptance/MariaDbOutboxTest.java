@@ -1,0 +1,23 @@
+package dev.txmsg.rocketmq.acceptance;
+
+import org.junit.jupiter.api.BeforeAll;
+
+import dev.txmsg.acceptance.Harness;
+import dev.txmsg.acceptance.OutboxAcceptanceTest;
+import dev.txmsg.acceptance.database.EnabledIfMariaDb;
+import dev.txmsg.acceptance.database.TestDatabase;
+import dev.txmsg.test.EmbeddedRocketMQ;
+
+@EnabledIfMariaDb
+class MariaDbOutboxTest extends OutboxAcceptanceTest {
+
+    @BeforeAll
+    static void startAll(EmbeddedRocketMQ broker) {
+        start(broker, TestDatabase.mariaDb());
+    }
+
+    @Override
+    protected Harness harness() {
+        return new RocketMqHarness();
+    }
+}
