@@ -37,6 +37,7 @@ import dev.txmsg.benchmark.report.RunSetup;
 import dev.txmsg.benchmark.report.Sample;
 import dev.txmsg.benchmark.report.ThroughputChart;
 import dev.txmsg.benchmark.scenario.Payload;
+import dev.txmsg.benchmark.scenario.RelayBacklog;
 import dev.txmsg.benchmark.scenario.Scenario;
 import dev.txmsg.benchmark.scenario.Scenarios;
 import dev.txmsg.benchmark.scenario.Topics;
@@ -182,10 +183,13 @@ public final class Benchmark {
                     for (Scenario scenario : Scenarios.rotated(scenarios, shift++)) {
                         database.emptyTables();
                         Measurement m = loop.run(scenario.name(), threads, options.warmup(), options.duration(), scenario::execute);
-                        samples.add(new Sample(round, ++slot, samples.size() + 1, m));
-                        progress(String.format(Locale.ROOT, "[%d/%d] round %d %-16s %3d threads %8s ops/s  p50 %s ms  p99 %s ms%s",
+                        RelayBacklog backlog = afterWindow(scenario);
+                        samples.add(new Sample(round, ++slot, samples.size() + 1, m, backlog));
+                        progress(String.format(Locale.ROOT, "[%d/%d] round %d %-16s %3d threads %8s ops/s  p50 %s ms  p99 %s ms%s%s",
                             samples.size(), total, round, m.scenario(), threads, Format.number(m.throughput(), 0),
                             Format.number(m.latencyMillis(50), 2), Format.number(m.latencyMillis(99), 2),
+                            backlog == null ? "" : "  backlog " + backlog.atWindowEnd() + " (drained in "
+                                + Format.number(backlog.drain().toMillis() / 1000.0, 2) + " s)",
                             m.errors() == 0 ? "" : "  " + m.errors() + " errors, first: " + m.firstError()));
                     }
                 }
@@ -194,6 +198,18 @@ public final class Benchmark {
             Scenarios.closeAll(scenarios);
         }
         return samples;
+    }
+
+    /** Lets a scenario finish what it left at the window's end (the outbox relay), outside the window. */
+    private static RelayBacklog afterWindow(Scenario scenario) {
+        try {
+            return scenario.afterWindow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + scenario.name() + " finished its window", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(scenario.name() + " could not finish its window: " + e.getMessage(), e);
+        }
     }
 
     private static RunSetup setup(Options options, Database database, BrokerRuntime broker, BrokerSettings settings) throws Exception {

@@ -22,7 +22,10 @@ import dev.txmsg.test.EmbeddedRocketMQ;
  * services from their jars on embedded H2, a few accounts, a few orders (some that their balance
  * cannot cover), printed as they settle; then everything keeps running for curl until Ctrl-C.
  *
- * <pre>java -jar txmsg-demo/target/txmsg-demo-0.1.0-SNAPSHOT.jar</pre>
+ * <pre>java -jar txmsg-demo/target/txmsg-demo-0.1.0-SNAPSHOT.jar [--mode outbox]</pre>
+ *
+ * <p>{@code --mode outbox} runs both services in outbox mode ({@code txmsg.mode=outbox}); the
+ * default is half-message mode.
  */
 public final class Demo {
 
@@ -37,6 +40,14 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
+        String mode;
+        try {
+            mode = mode(args);
+        } catch (IllegalArgumentException e) {
+            say(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path root = SampleJars.checkout();
         Path work = root.resolve("target").resolve("demo");
         deleteRecursively(work);
@@ -57,8 +68,8 @@ public final class Demo {
         broker.createTopic("ORDER_EVENTS", 4);
         broker.createTopic("ACCOUNT_EVENTS", 4);
 
-        ServiceProcess account = service("account-service", SampleJars.account(root), 8082, work);
-        ServiceProcess order = service("order-service", SampleJars.order(root), 8081, work);
+        ServiceProcess account = service("account-service", SampleJars.account(root), 8082, work, mode);
+        ServiceProcess order = service("order-service", SampleJars.order(root), 8081, work, mode);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             say("stopping");
             order.stop();
@@ -66,7 +77,7 @@ public final class Demo {
             broker.close();
         }, "demo-shutdown"));
 
-        say("starting account-service on :8082 and order-service on :8081 (logs in " + work + ")");
+        say("starting account-service on :8082 and order-service on :8081 in " + mode + " mode (logs in " + work + ")");
         account.start();
         order.start();
         account.awaitHealthy(Duration.ofMinutes(3));
@@ -100,11 +111,31 @@ public final class Demo {
         Thread.currentThread().join();
     }
 
-    private static ServiceProcess service(String name, Path jar, int port, Path work) {
+    private static ServiceProcess service(String name, Path jar, int port, Path work, String mode) {
         return new ServiceProcess(name, jar, port, Map.of(
             "rocketmq.name-server", "127.0.0.1:9876",
-            "spring.datasource.url", "jdbc:h2:file:" + work.resolve(name) + ";WRITE_DELAY=0"),
+            "spring.datasource.url", "jdbc:h2:file:" + work.resolve(name) + ";WRITE_DELAY=0",
+            "txmsg.mode", mode),
             List.of(), work.resolve(name + ".log"));
+    }
+
+    /** {@code --mode half-message} (the default) or {@code --mode outbox}; anything else stops the demo with a message. */
+    static String mode(String[] args) {
+        String mode = "half-message";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--mode") && i + 1 < args.length) {
+                mode = args[++i];
+            } else if (a.startsWith("--mode=")) {
+                mode = a.substring("--mode=".length());
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + a + "'; the demo takes --mode half-message or --mode outbox");
+            }
+        }
+        if (!mode.equals("half-message") && !mode.equals("outbox")) {
+            throw new IllegalArgumentException("--mode must be half-message or outbox, was '" + mode + "'");
+        }
+        return mode;
     }
 
     private static void waitUntilSettled(ServiceProcess order, List<String> ids) throws IOException {

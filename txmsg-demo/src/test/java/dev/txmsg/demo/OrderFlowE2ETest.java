@@ -85,7 +85,13 @@ class OrderFlowE2ETest {
             "spring.datasource.password", MariaDb.password(),
             "rocketmq.name-server", mq.nameServerAddress(),
             "txmsg.consumer.start-from", "first",
+            "txmsg.mode", mode(),
             "logging.level.root", "WARN"), List.of(), logs.resolve(name + "-" + suffix + ".log"));
+    }
+
+    /** How both services send: txmsg.mode (the outbox leg overrides it). */
+    protected String mode() {
+        return "half-message";
     }
 
     @Test

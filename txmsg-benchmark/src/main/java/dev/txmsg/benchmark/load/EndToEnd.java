@@ -14,11 +14,12 @@ import dev.txmsg.benchmark.scenario.Payload;
 import dev.txmsg.benchmark.scenario.Topics;
 import dev.txmsg.benchmark.scenario.TxmsgSenders;
 import dev.txmsg.rocketmq.RocketMqTransactionalSender;
+import dev.txmsg.rocketmq.Mode;
 import dev.txmsg.rocketmq.RocketMqTxMsg;
 
 /**
- * txmsg's end-to-end latency: the {@code txmsg} scenario again, on a topic of its own with a push
- * consumer, timed from the call to the consumer's receipt. It runs apart from the throughput
+ * txmsg's end-to-end latency: the {@code txmsg} scenario again, in each mode (half messages, then
+ * outbox), on a topic of its own with a push consumer, timed from the call to the consumer's receipt. It runs apart from the throughput
  * matrix, so that the consumer's CPU does not weigh on txmsg's figures there.
  */
 public final class EndToEnd {
@@ -44,25 +45,29 @@ public final class EndToEnd {
     /** Measures at each of {@code threads}. */
     public List<EndToEndResult> measure(List<Integer> threads, Duration warmup, Duration duration) {
         List<EndToEndResult> results = new ArrayList<>();
-        try (RocketMqTxMsg txmsg = TxmsgSenders.builder(nameServer, "bench-end-to-end", dataSource,
-                 Topics.END_TO_END).build();
-             ReceiptConsumer consumer = new ReceiptConsumer(nameServer, "bench-end-to-end-consumer", Topics.END_TO_END)) {
-            for (int n : threads) {
-                results.add(measure(txmsg.sender(), consumer, n, warmup, duration));
-                consumer.clear();
+        for (Mode mode : Mode.values()) {
+            String topic = mode == Mode.OUTBOX ? Topics.END_TO_END_OUTBOX : Topics.END_TO_END;
+            String suffix = mode == Mode.OUTBOX ? "-outbox" : "";
+            try (RocketMqTxMsg txmsg = TxmsgSenders.builder(nameServer, "bench-end-to-end" + suffix, dataSource, topic)
+                     .mode(mode).build();
+                 ReceiptConsumer consumer = new ReceiptConsumer(nameServer, "bench-end-to-end-consumer" + suffix, topic)) {
+                for (int n : threads) {
+                    results.add(measure(mode, txmsg.sender(), consumer, topic, n, warmup, duration));
+                    consumer.clear();
+                }
             }
         }
         return results;
     }
 
-    private EndToEndResult measure(RocketMqTransactionalSender sender, ReceiptConsumer consumer, int threads,
+    private EndToEndResult measure(Mode mode, RocketMqTransactionalSender sender, ReceiptConsumer consumer, String topic, int threads,
                                    Duration warmup, Duration duration) {
         Map<String, Long> started = new ConcurrentHashMap<>();
         Measurement m = loop.run("end-to-end", threads, warmup, duration, orderId -> {
             String key = Payload.key(orderId);
             started.put(key, System.nanoTime());
             try {
-                sender.send(Payload.txMessage(Topics.END_TO_END, orderId), TxmsgSenders.INSERT_ORDER, orderId);
+                sender.send(Payload.txMessage(topic, orderId), TxmsgSenders.INSERT_ORDER, orderId);
             } catch (RuntimeException e) {
                 started.remove(key);
                 throw e;
@@ -77,6 +82,6 @@ public final class EndToEnd {
                 latency.recordValue(Math.max(0, receipt - started.get(key)));
             }
         }
-        return new EndToEndResult(threads, m.throughput(), window.size(), latency);
+        return new EndToEndResult(mode == Mode.OUTBOX ? "outbox" : "half-message", threads, m.throughput(), window.size(), latency);
     }
 }

@@ -5,12 +5,13 @@ import org.HdrHistogram.Histogram;
 /**
  * txmsg's end-to-end latency at one thread count: from the call to {@code send} to the consumer's receipt.
  *
+ * @param mode       the sender's mode (half-message or outbox)
  * @param threads    the thread count
  * @param throughput sends per second while it was measured
  * @param sent       messages sent successfully in the measured window
  * @param latency    call-to-receipt latencies of the messages received, in nanoseconds
  */
-public record EndToEndResult(int threads, double throughput, long sent, Histogram latency) {
+public record EndToEndResult(String mode, int threads, double throughput, long sent, Histogram latency) {
 
     /** Messages received. */
     public long received() {

@@ -21,24 +21,27 @@ public final class CsvReport {
      */
     public static void writeMatrix(Results results, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("scenario,threads,round,slot,run,ops,errors,seconds,ops_per_s,p50_ms,p99_ms,p999_ms,max_ms,cpu_s_per_1000_ops");
+        lines.add("scenario,threads,round,slot,run,ops,errors,seconds,ops_per_s,p50_ms,p99_ms,p999_ms,max_ms,cpu_s_per_1000_ops,"
+            + "outbox_backlog_at_end,outbox_drain_ms");
         for (Sample s : results.matrix()) {
             Measurement m = s.m();
             lines.add(String.join(",", m.scenario(), Integer.toString(m.threads()), Integer.toString(s.round()),
                 Integer.toString(s.slot()), Integer.toString(s.run()), Long.toString(m.ops()), Long.toString(m.errors()),
                 Format.csv(m.seconds(), 3), Format.csv(m.throughput(), 1), Format.csv(m.latencyMillis(50), 3),
                 Format.csv(m.latencyMillis(99), 3), Format.csv(m.latencyMillis(99.9), 3), Format.csv(m.latencyMillis(100), 3),
-                Format.csv(m.cpuSecondsPer1000(), 4)));
+                Format.csv(m.cpuSecondsPer1000(), 4),
+                s.backlog() == null ? "" : Long.toString(s.backlog().atWindowEnd()),
+                s.backlog() == null ? "" : Long.toString(s.backlog().drain().toMillis())));
         }
         Files.write(file, lines);
     }
 
-    /** {@code end-to-end.csv}: txmsg's call-to-receipt latency per thread count. */
+    /** {@code end-to-end.csv}: txmsg's call-to-receipt latency per mode and thread count. */
     public static void writeEndToEnd(Results results, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("threads,sends_per_s,sent,received,p50_ms,p99_ms,p999_ms,max_ms");
+        lines.add("mode,threads,sends_per_s,sent,received,p50_ms,p99_ms,p999_ms,max_ms");
         for (EndToEndResult r : results.endToEnd()) {
-            lines.add(String.join(",", Integer.toString(r.threads()), Format.csv(r.throughput(), 1), Long.toString(r.sent()),
+            lines.add(String.join(",", r.mode(), Integer.toString(r.threads()), Format.csv(r.throughput(), 1), Long.toString(r.sent()),
                 Long.toString(r.received()), Format.csv(r.latencyMillis(50), 3), Format.csv(r.latencyMillis(99), 3),
                 Format.csv(r.latencyMillis(99.9), 3), Format.csv(r.latencyMillis(100), 3)));
         }

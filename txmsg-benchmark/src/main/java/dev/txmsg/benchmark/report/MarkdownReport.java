@@ -76,6 +76,44 @@ public final class MarkdownReport {
             md.append('\n');
         }
         verdicts(md, cells);
+        outbox(md, cells);
+    }
+
+    /**
+     * Outbox mode against the baseline and the half-message mode, and whether its relay kept up: a
+     * window counts as kept up when what waited at its end was under one second of its sends.
+     */
+    private static void outbox(StringBuilder md, List<Cell> cells) {
+        List<Cell> outbox = cells.stream().filter(c -> c.scenario().equals(Scenarios.OUTBOX)).toList();
+        if (outbox.isEmpty()) {
+            return;
+        }
+        md.append("## txmsg in outbox mode\n\n")
+            .append("`").append(Scenarios.OUTBOX).append("` against `").append(Scenarios.BASELINE).append("` and `")
+            .append(Scenarios.TXMSG).append("` (half messages), round by round. The relay publishes after the commit: ")
+            .append("after each of its windows the messages still waiting were counted and drained before the next ")
+            .append("measurement. Kept up: rounds whose backlog at the window's end was under one second of sends.\n\n")
+            .append("| threads | kept up | backlog at end | drain s | ops/s vs baseline | p50 vs baseline | ops/s vs txmsg | verdict vs baseline |\n")
+            .append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (Cell c : outbox) {
+            long keptUp = c.samples().stream().filter(s -> s.backlog() != null && s.backlog().keptUp(s.m().throughput())).count();
+            Spread backlog = Spread.of(c.samples().stream().filter(s -> s.backlog() != null)
+                .mapToDouble(s -> s.backlog().atWindowEnd()).toArray());
+            Spread drain = Spread.of(c.samples().stream().filter(s -> s.backlog() != null)
+                .mapToDouble(s -> s.backlog().drain().toMillis() / 1000.0).toArray());
+            Optional<Cell> baseline = Cell.find(cells, Scenarios.BASELINE, c.threads());
+            Optional<Cell> txmsg = Cell.find(cells, Scenarios.TXMSG, c.threads());
+            md.append("| ").append(c.threads())
+                .append(" | ").append(keptUp).append(" of ").append(c.samples().size())
+                .append(" | ").append(backlog.format(0))
+                .append(" | ").append(drain.format(2))
+                .append(" | ").append(baseline.map(b -> c.ratio(b, Measurement::throughput).format(2)).orElse("—"))
+                .append(" | ").append(baseline.map(b -> c.ratio(b, m -> m.latencyMillis(50)).format(2)).orElse("—"))
+                .append(" | ").append(txmsg.map(t -> c.ratio(t, Measurement::throughput).format(2)).orElse("—"))
+                .append(" | ").append(baseline.map(b -> c.throughput().verdict(b.throughput(), true)).orElse("—"))
+                .append(" |\n");
+        }
+        md.append('\n');
     }
 
     /**
@@ -140,10 +178,10 @@ public final class MarkdownReport {
         md.append("## txmsg end to end\n\n")
             .append("From the call to `send` to a push consumer's receipt (same JVM clock), measured apart from the table ")
             .append("above so that the consumer does not weigh on it.\n\n")
-            .append("| threads | sends/s | messages | p50 ms | p99 ms | missing |\n")
-            .append("| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            .append("| mode | threads | sends/s | messages | p50 ms | p99 ms | missing |\n")
+            .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (EndToEndResult r : results) {
-            md.append("| ").append(r.threads())
+            md.append("| ").append(r.mode()).append(" | ").append(r.threads())
                 .append(" | ").append(Format.number(r.throughput(), 0))
                 .append(" | ").append(r.sent())
                 .append(" | ").append(Format.number(r.latencyMillis(50), 2))

@@ -13,6 +13,16 @@ public interface Scenario extends AutoCloseable {
      */
     void execute(long orderId) throws Exception;
 
+    /**
+     * Called after each measured window, outside it: a scenario with work left behind (the outbox
+     * relay) finishes it here and says how much there was.
+     *
+     * @return what the relay had left, or {@code null} for a scenario without one
+     */
+    default RelayBacklog afterWindow() throws Exception {
+        return null;
+    }
+
     /** Stops the scenario's clients. */
     @Override
     void close();

@@ -10,13 +10,14 @@ import javax.sql.DataSource;
 
 /**
  * The seven scenarios of the issue, {@code txmsg-sequential} (txmsg without the overlapped half
- * send) and {@code txmsg-3} (three messages in one transaction), started together so that every one runs against the same broker, database and payload.
+ * send), {@code txmsg-3} (three messages in one transaction) and {@code txmsg-outbox} (outbox
+ * mode), started together so that every one runs against the same broker, database and payload.
  */
 public final class Scenarios {
 
     /** Every scenario's name, in the order of the results. */
     public static final List<String> NAMES = List.of(TxmsgScenario.NAME, TxmsgScenario.SEQUENTIAL, TxmsgInTxScenario.NAME,
-        TxmsgSeveralScenario.NAME, RawRocketMqScenario.NAME, RocketMqSpringScenario.NAME, UnsafeBaselineScenario.NAME,
+        TxmsgSeveralScenario.NAME, TxmsgOutboxScenario.NAME, RawRocketMqScenario.NAME, RocketMqSpringScenario.NAME, UnsafeBaselineScenario.NAME,
         DbOnlyScenario.NAME, SendOnlyScenario.NAME);
 
     /** txmsg's own scenario, the one compared with its peers. */
@@ -27,6 +28,9 @@ public final class Scenarios {
 
     /** txmsg with three messages in one local transaction. */
     public static final String SEVERAL = TxmsgSeveralScenario.NAME;
+
+    /** txmsg in outbox mode. */
+    public static final String OUTBOX = TxmsgOutboxScenario.NAME;
 
     /** The scenario every ratio is taken against. */
     public static final String BASELINE = UnsafeBaselineScenario.NAME;
@@ -44,6 +48,7 @@ public final class Scenarios {
         starters.put(TxmsgScenario.SEQUENTIAL, () -> new TxmsgScenario(nameServer, dataSource, false));
         starters.put(TxmsgInTxScenario.NAME, () -> new TxmsgInTxScenario(nameServer, dataSource));
         starters.put(TxmsgSeveralScenario.NAME, () -> new TxmsgSeveralScenario(nameServer, dataSource));
+        starters.put(TxmsgOutboxScenario.NAME, () -> new TxmsgOutboxScenario(nameServer, dataSource));
         starters.put(RawRocketMqScenario.NAME, () -> new RawRocketMqScenario(nameServer, dataSource));
         starters.put(RocketMqSpringScenario.NAME, () -> new RocketMqSpringScenario(nameServer, dataSource));
         starters.put(UnsafeBaselineScenario.NAME, () -> new UnsafeBaselineScenario(nameServer, dataSource));

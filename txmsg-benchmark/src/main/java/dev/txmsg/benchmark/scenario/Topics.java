@@ -17,6 +17,9 @@ public final class Topics {
     static final String SPRING = "BENCH_ROCKETMQ_SPRING";
     static final String UNSAFE = "BENCH_UNSAFE_BASELINE";
     static final String SEND_ONLY = "BENCH_SEND_ONLY";
+    static final String OUTBOX = "BENCH_TXMSG_OUTBOX";
+    /** The end-to-end latency's topic in outbox mode. */
+    public static final String END_TO_END_OUTBOX = "BENCH_END_TO_END_OUTBOX";
     /** The end-to-end latency's topic. */
     public static final String END_TO_END = "BENCH_END_TO_END";
     /** The recovery time's topic. */
@@ -27,6 +30,6 @@ public final class Topics {
 
     /** Every topic of a run. */
     public static List<String> all() {
-        return List.of(TXMSG, TXMSG_IN_TX, RAW, SPRING, UNSAFE, SEND_ONLY, END_TO_END, RECOVERY);
+        return List.of(TXMSG, TXMSG_IN_TX, RAW, SPRING, UNSAFE, SEND_ONLY, OUTBOX, END_TO_END, END_TO_END_OUTBOX, RECOVERY);
     }
 }

@@ -27,7 +27,7 @@ public class OutboxProperties {
     /** How long a relay holds a partition without renewing; a dead relay's partitions are taken over after it. */
     private Duration leaseTtl = DEFAULTS.leaseTtl();
 
-    /** Threads publishing partitions at once. */
+    /** Threads publishing; each owns a slice of the partitions (partition modulo workers), one database transaction per batch. */
     private int workers = DEFAULTS.workers();
 
     /** Attempts at a message the broker refuses before it is FAILED and waits for an operator (transient failures are retried without end). */

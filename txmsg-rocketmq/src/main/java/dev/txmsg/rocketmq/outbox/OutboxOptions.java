@@ -15,7 +15,8 @@ import java.time.Duration;
  *                            instance's commits, a crash's leftovers)
  * @param leaseTtl            how long a relay's hold on a partition lasts without renewal; a dead
  *                            relay's partitions are taken over after it
- * @param workers             threads publishing partitions at once
+ * @param workers             threads publishing; each owns a slice of the relay's partitions (partition
+ *                            modulo workers) and publishes them in batches, one database transaction each
  * @param maxAttempts         attempts at a message the broker refuses (not transient failures, which
  *                            are retried without end) before it is FAILED and waits for an operator
  * @param initialBackoff      the wait after a failed attempt, doubled after each further one

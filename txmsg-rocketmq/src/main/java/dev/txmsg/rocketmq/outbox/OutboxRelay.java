@@ -35,9 +35,11 @@ import dev.txmsg.rocketmq.send.TransientSendFailures;
 /**
  * Publishes the outbox. Each relay holds leases on a share of the outbox's partitions (renewed
  * every third of their time; a dead relay's partitions are taken over when its leases run out) and
- * publishes each of its partitions in the order the messages were written, one batch at a time,
- * while holding the lock of the partition's lease row: no other relay publishes that partition
- * meanwhile, even one that believes it holds the lease.
+ * publishes each of its partitions in the order the messages were written. Each of its workers
+ * owns a slice of its partitions (partition modulo workers) and publishes them in batches, one
+ * database transaction per batch whatever the number of partitions in it, while holding the locks
+ * of their lease rows: no other relay publishes those partitions meanwhile, even one that believes
+ * it holds a lease.
  * <ul>
  * <li>Woken right after a commit that wrote messages in a partition it holds; every
  *     {@link OutboxOptions#pollInterval()} it also looks for messages it was not woken for.</li>
@@ -59,7 +61,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
     private final OutboxPublisher publisher;
     private final OutboxOptions options;
     private final TxMsgMetrics metrics;
-    private final PartitionState[] states;
+    private final SliceState[] states;
     private final IntervalFunction backoff;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
@@ -84,9 +86,9 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.options = Objects.requireNonNull(options, "options");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.states = new PartitionState[options.partitions()];
-        for (int p = 0; p < states.length; p++) {
-            states[p] = new PartitionState(p);
+        this.states = new SliceState[options.workers()];
+        for (int w = 0; w < states.length; w++) {
+            states[w] = new SliceState(w);
         }
         this.backoff = IntervalFunction.ofExponentialBackoff(options.initialBackoff().toMillis(), 2.0, options.maxBackoff().toMillis());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("outbox-" + group));
@@ -147,16 +149,21 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         Set<Integer> mine = owned;
         for (int p : partitions) {
             if (mine.contains(p)) {
-                schedule(p, false);
+                schedule(slice(p), false);
             }
         }
     }
 
     /** Publishes partition {@code partition} now if this relay holds it (after an operator's replay or discard). */
     public void wake(int partition) {
-        if (partition >= 0 && partition < states.length && owned.contains(partition)) {
-            schedule(partition, true);
+        if (owned.contains(partition)) {
+            schedule(slice(partition), true);
         }
+    }
+
+    /** The worker's slice a partition belongs to: each worker publishes its own partitions, one claim for all of them. */
+    private int slice(int partition) {
+        return partition % states.length;
     }
 
     private void heartbeat() {
@@ -172,7 +179,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             }
             for (int p : now) {
                 if (!before.contains(p)) {
-                    schedule(p, false); // newly taken: publish what waits there
+                    schedule(slice(p), false); // newly taken: publish what waits there
                 }
             }
             if (!before.equals(now)) {
@@ -194,7 +201,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             Set<Integer> mine = owned;
             for (int p : store.pendingPartitions()) {
                 if (mine.contains(p)) {
-                    schedule(p, false);
+                    schedule(slice(p), false);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -214,8 +221,8 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         }
     }
 
-    private void schedule(int partition, boolean now) {
-        PartitionState state = states[partition];
+    private void schedule(int slice, boolean now) {
+        SliceState state = states[slice];
         state.dirty = true;
         if (closed || !state.scheduled.compareAndSet(false, true)) {
             return;
@@ -232,7 +239,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         }
     }
 
-    private void submit(PartitionState state) {
+    private void submit(SliceState state) {
         try {
             workers.execute(() -> drain(state));
         } catch (RejectedExecutionException e) {
@@ -240,20 +247,20 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         }
     }
 
-    /** Publishes the partition until it is empty, or backs off after a failure. */
-    private void drain(PartitionState state) {
+    /** Publishes the slice's partitions until they are empty, or backs off after a failure. */
+    private void drain(SliceState state) {
         Step step;
         try {
             step = Step.MORE;
             while (step == Step.MORE && !closed) {
                 state.dirty = false;
-                step = publishBatch(state.partition);
+                step = publishBatch(state);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             step = Step.DONE;
         } catch (RuntimeException | Error e) {
-            LOG.warn("outbox relay failed on partition {}; it retries with backoff", state.partition, e);
+            LOG.warn("outbox relay failed on the partitions of worker {}; it retries with backoff", state.slice, e);
             step = Step.BACK_OFF;
         }
         if (step == Step.BACK_OFF) {
@@ -263,7 +270,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             state.scheduled.set(false);
             if (!closed) {
                 try {
-                    scheduler.schedule(() -> schedule(state.partition, false), delay, TimeUnit.MILLISECONDS);
+                    scheduler.schedule(() -> schedule(state.slice, false), delay, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     // closing
                 }
@@ -274,26 +281,33 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         state.notBefore = 0;
         state.scheduled.set(false);
         if (state.dirty && !closed) {
-            schedule(state.partition, false);
+            schedule(state.slice, false);
         }
     }
 
     private enum Step { MORE, DONE, BACK_OFF }
 
-    private Step publishBatch(int partition) throws InterruptedException {
+    private Step publishBatch(SliceState state) throws InterruptedException {
+        List<Integer> partitions = new ArrayList<>();
+        for (int p : owned) {
+            if (slice(p) == state.slice) {
+                partitions.add(p);
+            }
+        }
+        if (partitions.isEmpty()) {
+            return Step.DONE;
+        }
         OutboxStore.Claim claim;
         try {
-            var found = store.claim(owner, partition, options.batchSize());
-            if (found.isEmpty()) {
-                Set<Integer> now = new HashSet<>(owned);
-                now.remove(partition); // the lease is gone: another relay publishes it
-                owned = Set.copyOf(now);
-                return Step.DONE;
-            }
-            claim = found.get();
+            claim = store.claim(owner, partitions, options.batchSize());
         } catch (SQLException e) {
-            LOG.debug("outbox claim of partition {} failed: {}", partition, e.toString());
+            LOG.debug("outbox claim of partitions {} failed: {}", partitions, e.toString());
             return Step.BACK_OFF;
+        }
+        if (!claim.lost().isEmpty()) {
+            Set<Integer> now = new HashSet<>(owned);
+            now.removeAll(claim.lost()); // their leases are gone: other relays publish them
+            owned = Set.copyOf(now);
         }
         long claimedNanos = System.nanoTime();
         List<OutboxStore.Row> rows = claim.rows();
@@ -303,19 +317,16 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         }
         Outcome outcome;
         try {
-            outcome = publish(partition, rows);
-        } catch (InterruptedException e) {
-            claim.close();
-            throw e;
-        } catch (RuntimeException e) {
+            outcome = publish(rows);
+        } catch (InterruptedException | RuntimeException e) {
             claim.close();
             throw e;
         }
         try {
             claim.finish(outcome.published, outcome.failures);
         } catch (SQLException e) {
-            LOG.warn("outbox relay published {} message(s) of partition {} but could not delete them ({}); they are published "
-                + "again and consumers drop the copies", outcome.published.size(), partition, e.toString());
+            LOG.warn("outbox relay published {} message(s) but could not delete them ({}); they are published again and "
+                + "consumers drop the copies", outcome.published.size(), e.toString());
             return Step.BACK_OFF;
         }
         record(rows, outcome, claim, claimedNanos);
@@ -349,8 +360,23 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         boolean backOff;
     }
 
-    private Outcome publish(int partition, List<OutboxStore.Row> rows) throws InterruptedException {
+    /** Publishes a claim's rows: each partition's in order, partition after partition; stops at a transient failure. */
+    private Outcome publish(List<OutboxStore.Row> rows) throws InterruptedException {
         Outcome outcome = new Outcome();
+        java.util.Map<Integer, List<OutboxStore.Row>> byPartition = new java.util.LinkedHashMap<>();
+        for (OutboxStore.Row r : rows) {
+            byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r);
+        }
+        for (var e : byPartition.entrySet()) {
+            if (!publish(e.getKey(), e.getValue(), outcome)) {
+                break;
+            }
+        }
+        return outcome;
+    }
+
+    /** Publishes one partition's rows in order; false after a transient failure (the rest waits for the backoff). */
+    private boolean publish(int partition, List<OutboxStore.Row> rows, Outcome outcome) throws InterruptedException {
         Set<String> stopped = new HashSet<>();
         int i = 0;
         while (i < rows.size()) {
@@ -383,7 +409,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             if (isTransient(failure)) {
                 transientFailure(partition, failure);
                 outcome.backOff = true;
-                return outcome;
+                return false;
             }
             for (OutboxStore.Row r : chunk) { // refused: find which, one by one, in order
                 if (r.orderKey() != null && stopped.contains(r.orderKey())) {
@@ -397,7 +423,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
                 if (isTransient(f)) {
                     transientFailure(partition, f);
                     outcome.backOff = true;
-                    return outcome;
+                    return false;
                 }
                 boolean giveUp = r.attempts() + 1 >= options.maxAttempts();
                 metrics.outboxFailure(false);
@@ -416,12 +442,12 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
                 }
             }
         }
-        return outcome;
+        return true;
     }
 
     private void transientFailure(int partition, Exception failure) {
         metrics.outboxFailure(true);
-        if (states[partition].failures == 0) {
+        if (states[slice(partition)].failures == 0) {
             LOG.info("outbox relay could not publish partition {} ({}); it retries with backoff", partition, failure.toString());
         }
     }
@@ -507,16 +533,19 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         owned = Set.of();
     }
 
-    /** One partition's scheduling: at most one worker at a time, a flag for work that came meanwhile, its backoff. */
-    private static final class PartitionState {
-        final int partition;
+    /**
+     * One worker's slice of the partitions (partition modulo workers): drained by one thread at a
+     * time, with a flag for work that came meanwhile, and its backoff.
+     */
+    private static final class SliceState {
+        final int slice;
         final AtomicBoolean scheduled = new AtomicBoolean();
         volatile boolean dirty;
         volatile long notBefore;
         volatile int failures;
 
-        PartitionState(int partition) {
-            this.partition = partition;
+        SliceState(int slice) {
+            this.slice = slice;
         }
     }
 }

@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class OutboxStore {
     }
 
     /** A message as the relay reads it. */
-    public record Row(long id, String transactionId, String topic, String orderKey, byte[] body, String properties, int attempts,
+    public record Row(long id, String transactionId, int partition, String topic, String orderKey, byte[] body, String properties, int attempts,
                       Timestamp createdAt) {
     }
 
@@ -253,71 +254,84 @@ public final class OutboxStore {
     }
 
     /**
-     * Claims the next messages of {@code partition}, in the order they were written, if relay
-     * {@code owner} holds its lease: the lease row stays locked until the claim is
+     * Claims the next messages of those of {@code partitions} whose lease relay {@code owner} holds,
+     * in the order they were written: the lease rows stay locked until the claim is
      * {@linkplain Claim#finish finished} or {@linkplain Claim#close abandoned}, so that no other relay
-     * takes the partition over while the batch is being published. Messages of an ordering key
-     * that has a FAILED message are held back.
+     * takes a partition over while its batch is being published. One claim, one database
+     * transaction, however many partitions it covers. Messages of an ordering key that has a FAILED
+     * message are held back.
      *
-     * @return the claim, or empty if {@code owner} does not hold the lease (any more)
+     * @return the claim; its {@link Claim#lost()} names the partitions whose lease {@code owner} no longer holds
      */
-    public Optional<Claim> claim(String owner, int partition, int limit) throws SQLException {
+    public Claim claim(String owner, Collection<Integer> partitions, int limit) throws SQLException {
         Connection c = dataSource.getConnection();
         Claim claim = null;
         try {
             claim = new Claim(c);
-            String holder;
-            boolean live;
-            try (PreparedStatement s = c.prepareStatement("SELECT owner, CASE WHEN expires_at > " + now + " THEN 1 ELSE 0 END, "
-                + now + " FROM " + LEASES + " WHERE producer_group = ? AND partition_no = ? FOR UPDATE")) {
-                s.setString(1, group);
-                s.setInt(2, partition);
+            List<Integer> ours = new ArrayList<>(partitions.size());
+            try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + now + " THEN 1 ELSE 0 END, "
+                + now + " FROM " + LEASES + " WHERE producer_group = ? AND partition_no IN (" + marks(partitions.size())
+                + ") ORDER BY partition_no FOR UPDATE")) {
+                int p = 1;
+                s.setString(p++, group);
+                for (int partition : partitions) {
+                    s.setInt(p++, partition);
+                }
                 try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        claim.close();
-                        return Optional.empty();
+                    while (rs.next()) {
+                        claim.claimedAt = rs.getTimestamp(4);
+                        if (owner.equals(rs.getString(2)) && rs.getInt(3) == 1) {
+                            ours.add(rs.getInt(1));
+                        }
                     }
-                    holder = rs.getString(1);
-                    live = rs.getInt(2) == 1;
-                    claim.claimedAt = rs.getTimestamp(3);
                 }
             }
-            if (!owner.equals(holder) || !live) {
-                claim.close();
-                return Optional.empty();
+            for (int partition : partitions) {
+                if (!ours.contains(partition)) {
+                    claim.lost.add(partition);
+                }
+            }
+            if (ours.isEmpty()) {
+                return claim;
             }
             List<String> held = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT order_key FROM " + TABLE
-                + " WHERE producer_group = ? AND partition_no = ? AND status = 'FAILED' AND order_key IS NOT NULL")) {
-                s.setString(1, group);
-                s.setInt(2, partition);
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT order_key FROM " + TABLE + " WHERE producer_group = ?"
+                + " AND partition_no IN (" + marks(ours.size()) + ") AND status = 'FAILED' AND order_key IS NOT NULL")) {
+                int p = 1;
+                s.setString(p++, group);
+                for (int partition : ours) {
+                    s.setInt(p++, partition);
+                }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         held.add(rs.getString(1));
                     }
                 }
             }
-            StringBuilder sql = new StringBuilder("SELECT id, tx_id, topic, order_key, body, properties, attempts, created_at FROM ")
-                .append(TABLE).append(" WHERE producer_group = ? AND partition_no = ? AND status = 'PENDING'");
+            StringBuilder sql = new StringBuilder("SELECT id, tx_id, partition_no, topic, order_key, body, properties, attempts, "
+                + "created_at FROM ").append(TABLE).append(" WHERE producer_group = ? AND partition_no IN (").append(marks(ours.size()))
+                .append(") AND status = 'PENDING'");
             if (!held.isEmpty()) {
-                sql.append(" AND (order_key IS NULL OR order_key NOT IN (").append("?, ".repeat(held.size() - 1)).append("?))");
+                sql.append(" AND (order_key IS NULL OR order_key NOT IN (").append(marks(held.size())).append("))");
             }
             sql.append(" ORDER BY id LIMIT ").append(limit);
             try (PreparedStatement s = c.prepareStatement(sql.toString())) {
                 int p = 1;
                 s.setString(p++, group);
-                s.setInt(p++, partition);
+                for (int partition : ours) {
+                    s.setInt(p++, partition);
+                }
                 for (String key : held) {
                     s.setString(p++, key);
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        claim.rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
-                            rs.getString(6), rs.getInt(7), rs.getTimestamp(8)));
+                        claim.rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                            rs.getBytes(6), rs.getString(7), rs.getInt(8), rs.getTimestamp(9)));
                     }
                 }
             }
-            return Optional.of(claim);
+            return claim;
         } catch (SQLException | RuntimeException e) {
             if (claim != null) {
                 claim.close();
@@ -328,16 +342,21 @@ public final class OutboxStore {
         }
     }
 
+    private static String marks(int n) {
+        return "?, ".repeat(n - 1) + "?";
+    }
+
     /** A failed attempt at a message, as the relay records it. */
     public record Failure(long id, String cause, boolean giveUp) {
     }
 
-    /** The claimed messages of one partition, and the lock on its lease until the claim ends. */
+    /** The claimed messages of some partitions, and the locks on their leases until the claim ends. */
     public final class Claim implements AutoCloseable {
         private final Connection connection;
         private final boolean restoreAutoCommit;
         private final int isolation;
         private final List<Row> rows = new ArrayList<>();
+        private final Set<Integer> lost = new java.util.HashSet<>();
         private Timestamp claimedAt;
         private boolean ended;
 
@@ -356,6 +375,11 @@ public final class OutboxStore {
         /** The messages, in the order they were written. */
         public List<Row> rows() {
             return rows;
+        }
+
+        /** The partitions asked for whose lease the relay no longer holds. */
+        public Set<Integer> lost() {
+            return lost;
         }
 
         /** The database's time when the claim was made. */
