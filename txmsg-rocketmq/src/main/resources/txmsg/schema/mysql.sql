@@ -95,20 +95,20 @@ CREATE TABLE IF NOT EXISTS txmsg_outbox (
     KEY idx_txmsg_outbox_partition (producer_group, partition_no, status, id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
--- Which relay publishes which outbox partition of a producer group, until when (the database's clock).
+-- Which relay publishes which outbox partition of a producer group, until when (the database's clock, UTC).
 CREATE TABLE IF NOT EXISTS txmsg_outbox_lease (
     producer_group VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     partition_no   INT          NOT NULL,
     owner          VARCHAR(255) NULL,
-    expires_at     TIMESTAMP(3) NULL,
+    expires_at     DATETIME(3)  NULL,
     PRIMARY KEY (producer_group, partition_no)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
--- The relays running on this outbox, each until when it last said it lives (the database's clock).
+-- The relays running on this outbox, each until when it last said it lives (the database's clock, UTC).
 CREATE TABLE IF NOT EXISTS txmsg_outbox_relay (
     owner          VARCHAR(255) NOT NULL,
     producer_group VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    expires_at     TIMESTAMP(3) NOT NULL,
+    expires_at     DATETIME(3)  NOT NULL,
     PRIMARY KEY (owner),
     KEY idx_txmsg_outbox_relay_group (producer_group)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -424,7 +424,12 @@ public final class RocketMqTxMsg implements AutoCloseable {
             RocketMqTxMsg txmsg = new RocketMqTxMsg(this);
             DeclaredTopics.declare(txmsg.producer, options.topics());
             if (txmsg.relay != null) {
-                txmsg.relay.start();
+                try {
+                    txmsg.relay.start();
+                } catch (RuntimeException e) {
+                    txmsg.close();
+                    throw e;
+                }
             }
             return txmsg;
         }

@@ -64,6 +64,9 @@ public interface Operations {
      */
     ReplayResult replayOutbox(String transactionId);
 
+    /** Replays every failed outbox message matching {@code query} (after an outage that failed many). */
+    List<ReplayResult> replayOutbox(Query query);
+
     /**
      * Gives up on a failed outbox message: it is never published, and the later messages of its
      * ordering key go on.

@@ -76,12 +76,25 @@ final class Settings {
         if (p.getMode() == null) {
             throw invalid("txmsg.mode", null, "half-message or outbox");
         }
-        try {
-            p.getOutbox().toOptions();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("invalid txmsg configuration: txmsg.outbox: " + e.getMessage()
-                + " (the names are txmsg.outbox.* in kebab case)", e);
+        OutboxProperties outbox = p.getOutbox();
+        between("txmsg.outbox.partitions", outbox.getPartitions(), 1, dev.txmsg.rocketmq.outbox.OutboxOptions.MAX_PARTITIONS);
+        between("txmsg.outbox.batch-size", outbox.getBatchSize(), 1, 10_000);
+        between("txmsg.outbox.max-batch-bytes", outbox.getMaxBatchBytes(), 1024, Integer.MAX_VALUE);
+        between("txmsg.outbox.workers", outbox.getWorkers(), 1, 64);
+        between("txmsg.outbox.max-attempts", outbox.getMaxAttempts(), 1, 1000);
+        positive("txmsg.outbox.poll-interval", outbox.getPollInterval(), false);
+        positive("txmsg.outbox.lease-ttl", outbox.getLeaseTtl(), false);
+        if (outbox.getLeaseTtl().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            throw invalid("txmsg.outbox.lease-ttl", outbox.getLeaseTtl(), "at least 1s (the relay renews it every third of it)");
         }
+        positive("txmsg.outbox.initial-backoff", outbox.getInitialBackoff(), false);
+        positive("txmsg.outbox.max-backoff", outbox.getMaxBackoff(), false);
+        if (outbox.getMaxBackoff().compareTo(outbox.getInitialBackoff()) < 0) {
+            throw invalid("txmsg.outbox.max-backoff", outbox.getMaxBackoff(), "at least txmsg.outbox.initial-backoff ("
+                + outbox.getInitialBackoff() + ")");
+        }
+        positive("txmsg.outbox.max-age", outbox.getMaxAge(), false);
+        positive("txmsg.outbox.discarded-retention", outbox.getDiscardedRetention(), false);
         for (String topic : p.getTopics()) {
             try {
                 Topics.requireValid(topic);
@@ -112,6 +125,12 @@ final class Settings {
     static void atLeastOne(String name, int value) {
         if (value < 1) {
             throw invalid(name, value, "an integer of at least 1");
+        }
+    }
+
+    private static void between(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw invalid(name, value, "an integer from " + min + " to " + max);
         }
     }
 

@@ -36,7 +36,8 @@ import dev.txmsg.api.ops.ReplayResult;
  *     and {@code outbox}: its messages not published yet)</li>
  * <li>{@code POST /actuator/txmsg/dead-letters/{id}} with {@code {"action":"replay"}} or
  *     {@code {"action":"discard","reason":"..."}} (and {@code in-doubt/{txId}}, {@code outbox/{txId}})</li>
- * <li>{@code POST /actuator/txmsg/dead-letters} with {@code {"action":"replay"}} and the list's filters: replays every pending one</li>
+ * <li>{@code POST /actuator/txmsg/dead-letters} (or {@code outbox}) with {@code {"action":"replay"}} and the list's
+ *     filters: replays every pending one</li>
  * </ul>
  */
 @Endpoint(id = "txmsg", defaultAccess = Access.NONE)
@@ -94,15 +95,17 @@ public class TxMsgEndpoint {
         };
     }
 
-    /** Replays every pending dead letter matching the filters. */
+    /** Replays every pending dead letter (or failed outbox message) matching the filters. */
     @WriteOperation
     public List<Map<String, Object>> actOnAll(@Selector String kind, String action, @Nullable String group, @Nullable String topic,
                                               @Nullable Instant from, @Nullable Instant to, @Nullable Integer limit) {
-        if (!DEAD_LETTERS.equals(kind(kind)) || !"replay".equalsIgnoreCase(action)) {
-            throw new IllegalArgumentException("only dead letters can be replayed in bulk ({\"action\":\"replay\"}); "
-                + "in-doubt transactions and outbox messages are decided one by one");
+        String k = kind(kind);
+        if (IN_DOUBT.equals(k) || !"replay".equalsIgnoreCase(action)) {
+            throw new IllegalArgumentException("only dead letters and failed outbox messages can be replayed in bulk "
+                + "({\"action\":\"replay\"}); in-doubt transactions are decided one by one");
         }
-        return operations.replayDeadLetters(new Query(group, topic, from, to, limit == null ? Query.DEFAULT_LIMIT : limit))
+        Query query = new Query(group, topic, from, to, limit == null ? Query.DEFAULT_LIMIT : limit);
+        return (OUTBOX.equals(k) ? operations.replayOutbox(query) : operations.replayDeadLetters(query))
             .stream().map(TxMsgEndpoint::view).toList();
     }
 

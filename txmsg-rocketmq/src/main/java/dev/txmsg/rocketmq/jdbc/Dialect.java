@@ -6,13 +6,13 @@ import java.util.Locale;
 
 /** The databases txmsg ships schemas for, and what differs between them. */
 public enum Dialect {
-    MYSQL("mysql", "txmsg/schema/mysql.sql", false, "CURRENT_TIMESTAMP(3)") {
+    MYSQL("mysql", "txmsg/schema/mysql.sql", false, "CURRENT_TIMESTAMP(3)", "UTC_TIMESTAMP(3)") {
         @Override
         public boolean isDuplicateKey(SQLException e) {
             return e.getErrorCode() == 1062;
         }
     },
-    H2("h2", "txmsg/schema/h2.sql", true, "LOCALTIMESTAMP(3)") {
+    H2("h2", "txmsg/schema/h2.sql", true, "LOCALTIMESTAMP(3)", "LOCALTIMESTAMP(3)") {
         @Override
         public boolean isDuplicateKey(SQLException e) {
             return e.getErrorCode() == 23505 || "23505".equals(e.getSQLState());
@@ -23,12 +23,23 @@ public enum Dialect {
     private final String schemaResource;
     private final boolean embedded;
     private final String now;
+    private final String utcNow;
 
-    Dialect(String databaseId, String schemaResource, boolean embedded, String now) {
+    Dialect(String databaseId, String schemaResource, boolean embedded, String now, String utcNow) {
         this.databaseId = databaseId;
         this.schemaResource = schemaResource;
         this.embedded = embedded;
         this.now = now;
+        this.utcNow = utcNow;
+    }
+
+    /**
+     * The SQL expression of the database's current time in milliseconds, free of the session's time
+     * zone and of daylight-saving jumps where the database allows (for leases that several
+     * machines compare): UTC on MySQL, the local time of the embedded H2.
+     */
+    public String utcNow() {
+        return utcNow;
     }
 
     /** The SQL expression of the database's current time, in milliseconds, as its TIMESTAMP(3) columns hold it. */

@@ -178,6 +178,12 @@ public final class TxMsgOperations implements Operations {
     }
 
     @Override
+    public List<ReplayResult> replayOutbox(Query query) {
+        return outbox(query).stream().filter(m -> m.status() == OutboxMessage.Status.FAILED)
+            .map(m -> replayOutbox(m.transactionId())).toList();
+    }
+
+    @Override
     public boolean discardOutbox(String transactionId, String reason) {
         String why = requireReason(reason);
         if (outbox == null) {

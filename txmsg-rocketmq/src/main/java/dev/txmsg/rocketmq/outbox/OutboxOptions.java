@@ -60,12 +60,13 @@ public record OutboxOptions(int partitions, int batchSize, int maxBatchBytes, Du
 
     /**
      * 16 partitions, batches of up to 256 messages and 3 MiB, a poll every 500 ms, 10 s leases, 2
-     * workers, 10 attempts with backoff from 100 ms to 30 s, DOWN beyond 1 min, discarded messages
-     * kept 7 days, a relay in half-message mode too.
+     * workers, 16 attempts with backoff from 100 ms to 60 s (about 8 minutes before a refused message
+     * is FAILED: a name server that cannot be reached looks like a missing topic to the client),
+     * DOWN beyond 1 min, discarded messages kept 7 days, a relay in half-message mode too.
      */
     public static OutboxOptions defaults() {
-        return new OutboxOptions(16, 256, 3 * 1024 * 1024, Duration.ofMillis(500), Duration.ofSeconds(10), 2, 10,
-            Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(7), true);
+        return new OutboxOptions(16, 256, 3 * 1024 * 1024, Duration.ofMillis(500), Duration.ofSeconds(10), 2, 16,
+            Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofDays(7), true);
     }
 
     /** With this many partitions. */

@@ -90,6 +90,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         for (int w = 0; w < states.length; w++) {
             states[w] = new SliceState(w);
         }
+        store.leaseTtl(options.leaseTtl());
         this.backoff = IntervalFunction.ofExponentialBackoff(options.initialBackoff().toMillis(), 2.0, options.maxBackoff().toMillis());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("outbox-" + group));
         this.workers = Executors.newFixedThreadPool(options.workers(), DaemonThreads.named("outbox-relay-" + group));
@@ -102,8 +103,17 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         return name.length() <= 128 ? name : name.substring(name.length() - 128);
     }
 
-    /** Starts: takes its share of the partitions and publishes what waits there. */
+    /**
+     * Starts: takes its share of the partitions and publishes what waits there.
+     *
+     * @throws IllegalStateException if messages wait in partitions beyond the configured count (they would be stranded)
+     */
     public OutboxRelay start() {
+        try {
+            store.requireNothingBeyond(options.partitions());
+        } catch (SQLException e) {
+            throw new IllegalStateException("the outbox could not be read: " + e.getMessage(), e);
+        }
         long beat = Math.max(100, options.leaseTtl().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, beat, TimeUnit.MILLISECONDS);
         long poll = options.pollInterval().toMillis();
@@ -170,7 +180,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         if (closed) {
             return;
         }
-        try {
+        try { // Throwable: an escaping Error would cancel the scheduled heartbeat for good
             Set<Integer> before = owned;
             Set<Integer> now = Set.copyOf(store.heartbeat(owner, options.partitions(), options.leaseTtl()));
             owned = now;
@@ -185,7 +195,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             if (!before.equals(now)) {
                 LOG.debug("outbox relay {} holds partitions {}", owner, now);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
             if (heartbeatFailing.compareAndSet(false, true)) {
                 LOG.warn("outbox relay {} could not renew its partition leases ({}); it retries, and other relays take the "
                     + "partitions over when the leases run out", owner, e.toString());
@@ -204,7 +214,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
                     schedule(slice(p), false);
                 }
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
             LOG.debug("outbox poll failed: {}", e.toString());
         }
     }
@@ -216,7 +226,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         try {
             refreshBacklog();
             store.purgeDiscarded(options.discardedRetention(), 500);
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
             LOG.debug("outbox backlog count failed: {}", e.toString());
         }
     }
@@ -318,16 +328,13 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         Outcome outcome;
         try {
             outcome = publish(rows);
-        } catch (InterruptedException | RuntimeException e) {
-            claim.close();
-            throw e;
-        }
-        try {
             claim.finish(outcome.published, outcome.failures);
         } catch (SQLException e) {
-            LOG.warn("outbox relay published {} message(s) but could not delete them ({}); they are published again and "
-                + "consumers drop the copies", outcome.published.size(), e.toString());
+            LOG.warn("outbox relay published message(s) but could not delete them ({}); they are published again and "
+                + "consumers drop the copies", e.toString());
             return Step.BACK_OFF;
+        } finally {
+            claim.close(); // after finish a no-op; else (an exception, an Error) a rollback: the lease rows' locks go
         }
         record(rows, outcome, claim, claimedNanos);
         if (outcome.backOff) {
@@ -479,11 +486,16 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         if (failure instanceof MQClientException client && client.getResponseCode() == ClientErrorCode.NOT_FOUND_TOPIC_EXCEPTION) {
             return false;
         }
-        if (failure instanceof RemotingException || failure instanceof ProducerPublisher.NotStoredException
-            || TransientSendFailures.isTransient(failure)) {
+        if (TransientSendFailures.isTransient(failure)) {
             return true;
         }
-        return failure instanceof MQClientException client && client.getCause() instanceof RemotingException;
+        // The network anywhere in the chain (RocketMQ wraps a name server it cannot reach in an IllegalStateException).
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RemotingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable failure) {

@@ -55,6 +55,9 @@ public final class OutboxStore {
     private static final String INSERT = "INSERT INTO " + TABLE
         + " (tx_id, producer_group, partition_no, topic, tag, message_keys, order_key, body, properties, status) VALUES ";
     private static final String INSERT_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING')";
+    /** A pending row {@code o} whose ordering key has no FAILED row: not held back. */
+    private static final String NOT_HELD = "(o.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM " + TABLE + " f WHERE "
+        + "f.producer_group = o.producer_group AND f.partition_no = o.partition_no AND f.status = 'FAILED' AND f.order_key = o.order_key))";
     private static final int MAX_CAUSE_CHARS = 8000;
     private static final int MAX_RESOLUTION_CHARS = 1024;
 
@@ -62,6 +65,8 @@ public final class OutboxStore {
     private final String group;
     private final Dialect dialect;
     private final String now;
+    private final String leaseNow;
+    private volatile long leaseTtlMicros = 10_000_000;
 
     /**
      * The outbox of producer group {@code group} on {@code dataSource} (the groups of several
@@ -79,6 +84,12 @@ public final class OutboxStore {
             throw new IllegalStateException("txmsg's outbox tables could not be checked: " + e.getMessage(), e);
         }
         this.now = dialect.now();
+        this.leaseNow = dialect.utcNow();
+    }
+
+    /** The lease time a claim renews its partitions for (the relay's {@code leaseTtl}). */
+    public void leaseTtl(Duration ttl) {
+        this.leaseTtlMicros = ttl.toNanos() / 1000;
     }
 
     /** A message as the send writes it. */
@@ -116,8 +127,10 @@ public final class OutboxStore {
 
     /**
      * One heartbeat of relay {@code owner}: says it lives, renews its leases, takes free partitions
-     * up to its fair share of the live relays and gives back what it holds beyond it (a partition
-     * being published is given back once its batch is done: the lease row is locked meanwhile).
+     * up to its fair share of the live relays and gives back what it holds beyond it. It never
+     * waits for a lease row another transaction holds ({@code FOR UPDATE SKIP LOCKED}): a row the
+     * relay's own claim holds is renewed by the claim, a row being published by another relay is
+     * not free, and a partition to give back that is being published is given back at the next beat.
      *
      * @return the partitions it holds now
      */
@@ -125,24 +138,26 @@ public final class OutboxStore {
         long micros = ttl.toNanos() / 1000;
         return inOwnTransaction(c -> {
             ensurePartitions(c, partitions);
-            String until = "TIMESTAMPADD(MICROSECOND, " + micros + ", " + now + ")";
+            String until = until(micros);
             if (update(c, "UPDATE " + RELAYS + " SET expires_at = " + until + " WHERE owner = ?", owner) == 0) {
                 update(c, "INSERT INTO " + RELAYS + " (owner, producer_group, expires_at) VALUES (?, ?, " + until + ")", owner, group);
             }
-            update(c, "UPDATE " + LEASES + " SET expires_at = " + until + " WHERE producer_group = ? AND owner = ? AND expires_at > "
-                + now, group, owner);
+            // relays dead for an hour are forgotten
+            update(c, "DELETE FROM " + RELAYS + " WHERE producer_group = ? AND expires_at < " + until(-3_600_000_000L), group);
+            List<Integer> renew = lockedWithoutWaiting(c, "owner = ? AND expires_at > " + leaseNow, owner);
+            updatePartitions(c, "expires_at = " + until, renew);
             int live;
             try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM " + RELAYS + " WHERE producer_group = ? AND expires_at > "
-                + now)) {
+                + leaseNow)) {
                 s.setString(1, group);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     live = Math.max(1, rs.getInt(1));
                 }
             }
-            Set<Integer> mine = new TreeSet<>();
-            List<Integer> free = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + now
+            TreeSet<Integer> mine = new TreeSet<>();
+            int free = 0;
+            try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + leaseNow
                 + " THEN 1 ELSE 0 END FROM " + LEASES + " WHERE producer_group = ? AND partition_no < ? ORDER BY partition_no")) {
                 s.setString(1, group);
                 s.setInt(2, partitions);
@@ -152,40 +167,109 @@ public final class OutboxStore {
                         if (held && owner.equals(rs.getString(2))) {
                             mine.add(rs.getInt(1));
                         } else if (!held) {
-                            free.add(rs.getInt(1));
+                            free++;
                         }
                     }
                 }
             }
             int fair = (partitions + live - 1) / live;
-            for (int p : free) {
-                if (mine.size() >= fair) {
-                    break;
-                }
-                try (PreparedStatement s = c.prepareStatement("UPDATE " + LEASES + " SET owner = ?, expires_at = " + until
-                    + " WHERE producer_group = ? AND partition_no = ? AND (owner IS NULL OR expires_at IS NULL OR expires_at <= "
-                    + now + ")")) {
-                    s.setString(1, owner);
-                    s.setString(2, group);
-                    s.setInt(3, p);
-                    if (s.executeUpdate() == 1) {
-                        mine.add(p);
+            if (mine.size() < fair && free > 0) {
+                List<Integer> take = lockedWithoutWaiting(c, "partition_no < " + partitions
+                    + " AND (owner IS NULL OR expires_at IS NULL OR expires_at <= " + leaseNow + ")", null);
+                take = take.subList(0, Math.min(take.size(), fair - mine.size()));
+                if (!take.isEmpty()) {
+                    try (PreparedStatement s = c.prepareStatement("UPDATE " + LEASES + " SET owner = ?, expires_at = " + until
+                        + " WHERE producer_group = ? AND partition_no IN (" + marks(take.size()) + ")")) {
+                        int p = 1;
+                        s.setString(p++, owner);
+                        s.setString(p++, group);
+                        for (int partition : take) {
+                            s.setInt(p++, partition);
+                        }
+                        s.executeUpdate();
                     }
+                    mine.addAll(take);
                 }
             }
-            while (mine.size() > fair) {
-                int p = ((TreeSet<Integer>) mine).last();
-                try (PreparedStatement s = c.prepareStatement("UPDATE " + LEASES
-                    + " SET owner = NULL, expires_at = NULL WHERE producer_group = ? AND partition_no = ? AND owner = ?")) {
-                    s.setString(1, group);
-                    s.setInt(2, p);
-                    s.setString(3, owner);
-                    s.executeUpdate();
-                }
-                mine.remove(p);
+            if (mine.size() > fair) {
+                List<Integer> extra = new ArrayList<>(mine.descendingSet()).subList(0, mine.size() - fair);
+                List<Integer> release = lockedWithoutWaiting(c, "owner = ? AND partition_no IN (" + join(extra) + ")", owner);
+                updatePartitions(c, "owner = NULL, expires_at = NULL", release);
+                mine.removeAll(release);
             }
             return mine;
         });
+    }
+
+    /** The group's lease rows matching {@code where} that no other transaction holds, locked. */
+    private List<Integer> lockedWithoutWaiting(Connection c, String where, String owner) throws SQLException {
+        List<Integer> out = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT partition_no FROM " + LEASES + " WHERE producer_group = ? AND " + where
+            + " ORDER BY partition_no FOR UPDATE SKIP LOCKED")) {
+            s.setString(1, group);
+            if (owner != null) {
+                s.setString(2, owner);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void updatePartitions(Connection c, String set, List<Integer> partitions) throws SQLException {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE " + LEASES + " SET " + set + " WHERE producer_group = ? AND partition_no IN ("
+            + marks(partitions.size()) + ")")) {
+            s.setString(1, group);
+            for (int i = 0; i < partitions.size(); i++) {
+                s.setInt(i + 2, partitions.get(i));
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private static String join(List<Integer> partitions) {
+        StringBuilder s = new StringBuilder();
+        for (int p : partitions) {
+            s.append(s.length() == 0 ? "" : ", ").append(p);
+        }
+        return s.toString();
+    }
+
+    /** The lease clock plus {@code micros}, as SQL. */
+    private String until(long micros) {
+        return "TIMESTAMPADD(MICROSECOND, " + micros + ", " + leaseNow + ")";
+    }
+
+    /**
+     * Refuses a partition count under which messages would be stranded: messages wait in
+     * partitions at or beyond {@code partitions} (written while more were configured).
+     *
+     * @throws IllegalStateException saying what to do
+     */
+    public void requireNothingBeyond(int partitions) throws SQLException {
+        long stranded = inOwnTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MAX(partition_no) FROM " + TABLE
+                + " WHERE producer_group = ? AND partition_no >= ? AND status IN ('PENDING', 'FAILED')")) {
+                s.setString(1, group);
+                s.setInt(2, partitions);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == 0 ? 0L : rs.getLong(1) * 100_000 + rs.getInt(2);
+                }
+            }
+        });
+        if (stranded > 0) {
+            throw new IllegalStateException(stranded / 100_000 + " outbox message(s) of producer group " + group + " wait in partitions up to "
+                + (stranded % 100_000) + ", but txmsg.outbox.partitions is " + partitions + ": no relay would publish them. Start with "
+                + "the partition count they were written with (at least " + (stranded % 100_000 + 1) + ") until the outbox is empty, "
+                + "then change it with every instance stopped.");
+        }
     }
 
     /** Relay {@code owner} stops: its leases are free at once, and it no longer counts as live. */
@@ -269,8 +353,8 @@ public final class OutboxStore {
         try {
             claim = new Claim(c);
             List<Integer> ours = new ArrayList<>(partitions.size());
-            try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + now + " THEN 1 ELSE 0 END, "
-                + now + " FROM " + LEASES + " WHERE producer_group = ? AND partition_no IN (" + marks(partitions.size())
+            try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + leaseNow
+                + " THEN 1 ELSE 0 END, " + now + " FROM " + LEASES + " WHERE producer_group = ? AND partition_no IN (" + marks(partitions.size())
                 + ") ORDER BY partition_no FOR UPDATE")) {
                 int p = 1;
                 s.setString(p++, group);
@@ -294,35 +378,16 @@ public final class OutboxStore {
             if (ours.isEmpty()) {
                 return claim;
             }
-            List<String> held = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT order_key FROM " + TABLE + " WHERE producer_group = ?"
-                + " AND partition_no IN (" + marks(ours.size()) + ") AND status = 'FAILED' AND order_key IS NOT NULL")) {
+            // The claim holds these rows' locks, so the heartbeat skips them: renew them here.
+            updatePartitions(c, "expires_at = " + until(leaseTtlMicros), ours);
+            String sql = "SELECT o.id, o.tx_id, o.partition_no, o.topic, o.order_key, o.body, o.properties, o.attempts, o.created_at FROM "
+                + TABLE + " o WHERE o.producer_group = ? AND o.partition_no IN (" + marks(ours.size()) + ") AND o.status = 'PENDING' AND "
+                + NOT_HELD + " ORDER BY o.id LIMIT " + limit;
+            try (PreparedStatement s = c.prepareStatement(sql)) {
                 int p = 1;
                 s.setString(p++, group);
                 for (int partition : ours) {
                     s.setInt(p++, partition);
-                }
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        held.add(rs.getString(1));
-                    }
-                }
-            }
-            StringBuilder sql = new StringBuilder("SELECT id, tx_id, partition_no, topic, order_key, body, properties, attempts, "
-                + "created_at FROM ").append(TABLE).append(" WHERE producer_group = ? AND partition_no IN (").append(marks(ours.size()))
-                .append(") AND status = 'PENDING'");
-            if (!held.isEmpty()) {
-                sql.append(" AND (order_key IS NULL OR order_key NOT IN (").append(marks(held.size())).append("))");
-            }
-            sql.append(" ORDER BY id LIMIT ").append(limit);
-            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-                int p = 1;
-                s.setString(p++, group);
-                for (int partition : ours) {
-                    s.setInt(p++, partition);
-                }
-                for (String key : held) {
-                    s.setString(p++, key);
                 }
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -451,7 +516,8 @@ public final class OutboxStore {
     }
 
     /**
-     * What waits: pending messages, the age of the oldest (by the database's clock), failed messages.
+     * What waits: pending messages, the age of the oldest not held back behind a FAILED message of
+     * its key (by the database's clock), failed messages.
      */
     public record Backlog(long pending, Duration oldestAge, long failed) {
     }
@@ -461,8 +527,8 @@ public final class OutboxStore {
         return inOwnTransaction(c -> {
             long pending;
             Duration age = Duration.ZERO;
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MIN(created_at), " + now + " FROM " + TABLE
-                + " WHERE producer_group = ? AND status = 'PENDING'")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MIN(CASE WHEN " + NOT_HELD + " THEN o.created_at END), "
+                + now + " FROM " + TABLE + " o WHERE o.producer_group = ? AND o.status = 'PENDING'")) {
                 s.setString(1, group);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();

@@ -128,6 +128,29 @@ abstract class NamespaceAcceptanceTest {
     }
 
     @Test
+    void inOutboxModeBatchesArePublishedToTheNamespaceOnceEach() {
+        app().withPropertyValues("txmsg.mode=outbox").run(context -> {
+            assertThat(context).hasNotFailed();
+            TransactionalSender sender = context.getBean(TransactionalSender.class);
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            java.util.List<TxMessage> messages = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) { // one key: one partition, so one batch of them all
+                messages.add(TxMessage.builder(topic).tag("ORDER_CREATED").key("ns-ob").body(("ns-ob-" + i).getBytes()).build());
+            }
+
+            java.util.List<SendReceipt> receipts = sender.send(messages, (ctx, orderId) ->
+                jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", orderId), "ns-ob");
+
+            receipts.forEach(r -> await().atMost(PATIENCE).until(() -> APPLIED.contains(r.transactionId())));
+            receipts.forEach(r -> await().atMost(PATIENCE).until(() -> consumer.count(r.transactionId()) == 1));
+            var registry = context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).metrics().registry();
+            assertThat(registry.get("txmsg.outbox.publish.failures").tag("kind", "refused").counter().count())
+                .as("batches refused by the broker (a queue without the namespace)").isZero();
+            assertThat(registry.get("txmsg.outbox.batch.size").summary().max()).isGreaterThan(1);
+        });
+    }
+
+    @Test
     void aLostEndIsSettledByTheCheckBackInTheNamespace() {
         app().run(context -> {
             assertThat(context).hasNotFailed();

@@ -156,6 +156,9 @@ class StarterConfigurationTest {
                 "txmsg.resilience.circuit-breaker.failure-rate-threshold = 0.0", "above 0 and at most 100"},
             {"txmsg.resilience.circuit-breaker.wait-duration-in-open-state=0s",
                 "txmsg.resilience.circuit-breaker.wait-duration-in-open-state = PT0S", "positive duration"},
+            {"txmsg.outbox.partitions=0", "txmsg.outbox.partitions = 0", "an integer from 1 to 1024"},
+            {"txmsg.outbox.lease-ttl=500ms", "txmsg.outbox.lease-ttl = PT0.5S", "at least 1s"},
+            {"txmsg.outbox.max-backoff=10ms", "txmsg.outbox.max-backoff = PT0.01S", "at least txmsg.outbox.initial-backoff (PT0.1S)"},
         };
         for (String[] c : cases) {
             app(mq).withPropertyValues("spring.application.name=shop", c[0]).run(context ->
@@ -191,6 +194,40 @@ class StarterConfigurationTest {
 
                 context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).close();
                 assertThat(broker.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.DOWN);
+            });
+    }
+
+    @Test
+    void anUnknownModeFailsStartUpNamingTheProperty(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop", "txmsg.mode=kafka").run(context ->
+            assertThat(context).hasFailed().getFailure().hasStackTraceContaining("txmsg.mode"));
+    }
+
+    @Test
+    void inOutboxModeTheSenderWritesTheOutboxAndHealthAndMetersReportTheRelay(EmbeddedRocketMQ mq) {
+        app(mq).withConfiguration(AutoConfigurations.of(TxMsgHealthConfiguration.class))
+            .withBean(io.micrometer.core.instrument.MeterRegistry.class, io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+            .withPropertyValues("spring.application.name=shop-outbox", "txmsg.mode=outbox", "txmsg.outbox.max-age=1ms").run(context -> {
+                assertThat(context).hasNotFailed();
+                dev.txmsg.rocketmq.RocketMqTxMsg txmsg = context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class);
+                assertThat(txmsg.mode()).isEqualTo(dev.txmsg.rocketmq.Mode.OUTBOX);
+                io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                assertThat(registry.find("txmsg.outbox.backlog").tag("group", "shop-outbox").gauge()).isNotNull();
+                var health = (org.springframework.boot.actuate.health.CompositeHealthContributor) context.getBean("txmsgHealthContributor");
+                var outbox = (org.springframework.boot.actuate.health.HealthIndicator) health.getContributor("outbox");
+                dev.txmsg.rocketmq.outbox.OutboxRelay relay = txmsg.outboxRelay().orElseThrow();
+                relay.refreshBacklog();
+                assertThat(outbox.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+
+                relay.kill(); // nothing publishes any more: the message waits
+                dev.txmsg.api.SendReceipt receipt = context.getBean(TransactionalSender.class).send(
+                    dev.txmsg.api.TxMessage.builder("SHOP_EVENTS").body(new byte[] {1}).build(), (ctx, a) -> { }, null);
+                assertThat(receipt.delivery()).isEqualTo(dev.txmsg.api.SendReceipt.Delivery.OUTBOX);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                    relay.refreshBacklog();
+                    return outbox.health().getStatus().equals(org.springframework.boot.actuate.health.Status.DOWN);
+                });
+                assertThat(outbox.health().getDetails()).containsEntry("pending", 1L).containsKey("error");
             });
     }
 
