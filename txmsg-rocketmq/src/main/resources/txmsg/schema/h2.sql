@@ -72,8 +72,9 @@ CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
 CREATE INDEX IF NOT EXISTS idx_txmsg_in_doubt_recorded_at ON txmsg_in_doubt (recorded_at);
 
 -- Outbox mode: one row per message of a producer group, written in the local transaction; the relay publishes it after
--- the commit and deletes it. FAILED rows (refused for good) wait for an operator and hold back the
--- later rows of their ordering key; DISCARDED rows are kept for the record.
+-- the commit and deletes it (or, with txmsg.outbox.published-retention, marks it PUBLISHED and purges it later).
+-- FAILED rows (refused for good) wait for an operator and hold back the later rows of their ordering key;
+-- DISCARDED rows are kept for the record.
 CREATE TABLE IF NOT EXISTS txmsg_outbox (
     id           BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
     tx_id          VARCHAR(64)   NOT NULL,
@@ -89,6 +90,7 @@ CREATE TABLE IF NOT EXISTS txmsg_outbox (
     attempts     INT           NOT NULL DEFAULT 0,
     created_at   TIMESTAMP(3)  NOT NULL DEFAULT LOCALTIMESTAMP(3),
     cause        CLOB          NULL,
+    published_at TIMESTAMP(3)  NULL,
     resolution   VARCHAR(1024) NULL,
     CONSTRAINT uk_txmsg_outbox_tx_id UNIQUE (tx_id)
 );

@@ -72,8 +72,9 @@ CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Outbox mode: one row per message of a producer group, written in the local transaction; the relay publishes it after
--- the commit and deletes it. FAILED rows (refused for good) wait for an operator and hold back the
--- later rows of their ordering key; DISCARDED rows are kept for the record.
+-- the commit and deletes it (or, with txmsg.outbox.published-retention, marks it PUBLISHED and purges it later).
+-- FAILED rows (refused for good) wait for an operator and hold back the later rows of their ordering key;
+-- DISCARDED rows are kept for the record.
 CREATE TABLE IF NOT EXISTS txmsg_outbox (
     id           BIGINT        NOT NULL AUTO_INCREMENT,
     tx_id          VARCHAR(64)   CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
@@ -89,6 +90,7 @@ CREATE TABLE IF NOT EXISTS txmsg_outbox (
     attempts     INT           NOT NULL DEFAULT 0,
     created_at   TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     cause        TEXT          NULL,
+    published_at TIMESTAMP(3)  NULL,
     resolution   VARCHAR(1024) NULL,
     PRIMARY KEY (id),
     UNIQUE KEY uk_txmsg_outbox_tx_id (tx_id),

@@ -90,6 +90,20 @@ public abstract class OutboxAcceptanceTest extends SendFixture {
     }
 
     @Test
+    void publishedMessagesAreKeptForTheRecordWhenARetentionIsSet() {
+        OutboxUnderTest sender = outbox(OutboxSpec.defaults().withKeepPublished(Duration.ofHours(1)));
+
+        SendReceipt receipt = sender.send(order("ob-kept"), this::insertOrder, "ob-kept");
+
+        await().atMost(PATIENCE).until(() -> consumer.count(receipt.transactionId()) == 1);
+        await().atMost(PATIENCE).until(() -> "PUBLISHED".equals(
+            db.queryString("SELECT status FROM txmsg_outbox WHERE tx_id = '" + receipt.transactionId() + "'")));
+        assertThat(db.queryLong("SELECT COUNT(*) FROM txmsg_outbox WHERE tx_id = '" + receipt.transactionId()
+            + "' AND published_at IS NOT NULL")).isEqualTo(1);
+        assertThat(sender.operations().outbox(Query.all())).noneMatch(m -> m.transactionId().equals(receipt.transactionId()));
+    }
+
+    @Test
     void nothingIsPublishedBeforeTheCommitWhileTheRelayPublishesOthers() throws Exception {
         OutboxUnderTest sender = outbox(OutboxSpec.defaults().withPartitions(1)); // one partition: the relay passes by it
         CountDownLatch inside = new CountDownLatch(1);

@@ -15,34 +15,42 @@ import org.apache.rocketmq.common.message.Message;
  * @param leaseTtl     how long a relay holds a partition without renewing
  * @param maxAttempts  attempts at a refused message before it is FAILED
  * @param interceptor  runs around each publication
+ * @param keepPublished how long published messages are kept (zero: deleted when published)
  */
-public record OutboxSpec(int partitions, Duration pollInterval, Duration leaseTtl, int maxAttempts, PublishInterceptor interceptor) {
+public record OutboxSpec(int partitions, Duration pollInterval, Duration leaseTtl, int maxAttempts, PublishInterceptor interceptor,
+                         Duration keepPublished) {
 
     /** Checks for nulls. */
     public OutboxSpec {
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         Objects.requireNonNull(interceptor, "interceptor");
+        Objects.requireNonNull(keepPublished, "keepPublished");
     }
 
-    /** 4 partitions, a poll every 200 ms, 2 s leases, 3 attempts, publications untouched. */
+    /** 4 partitions, a poll every 200 ms, 2 s leases, 3 attempts, publications untouched, published messages deleted. */
     public static OutboxSpec defaults() {
-        return new OutboxSpec(4, Duration.ofMillis(200), Duration.ofSeconds(2), 3, PublishInterceptor.NONE);
+        return new OutboxSpec(4, Duration.ofMillis(200), Duration.ofSeconds(2), 3, PublishInterceptor.NONE, Duration.ZERO);
     }
 
     /** With this many partitions. */
     public OutboxSpec withPartitions(int partitions) {
-        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor);
+        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor, keepPublished);
     }
 
     /** With this interceptor around each publication. */
     public OutboxSpec withInterceptor(PublishInterceptor interceptor) {
-        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor);
+        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor, keepPublished);
     }
 
     /** With this many attempts at a refused message. */
     public OutboxSpec withMaxAttempts(int maxAttempts) {
-        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor);
+        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor, keepPublished);
+    }
+
+    /** Keeping published messages this long. */
+    public OutboxSpec withKeepPublished(Duration keepPublished) {
+        return new OutboxSpec(partitions, pollInterval, leaseTtl, maxAttempts, interceptor, keepPublished);
     }
 
     /** Runs around each publication of the relay, in place of it: calls {@code real} to publish. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A message of the outbox (outbox mode) that the relay has not published: waiting, or stopped by a
- * failure that retries cannot cure, or given up by an operator.
+ * A message of the outbox (outbox mode): waiting for the relay, stopped by a failure that retries
+ * cannot cure, given up by an operator, or published and kept for the record.
  *
  * @param transactionId the transaction id (the message's id for consumers)
  * @param topic         the topic
@@ -35,7 +35,9 @@ public record OutboxMessage(String transactionId, String topic, String tag, List
          */
         FAILED,
         /** Given up by an operator, with a reason; never published. */
-        DISCARDED
+        DISCARDED,
+        /** Published, and kept for the record (where published messages are kept rather than deleted). */
+        PUBLISHED
     }
 
     /** Copies the lists and the map. */

@@ -18,5 +18,7 @@ public enum Fault {
     /** F8: killed right after a COMMIT whose transaction ran the marker SQL (a consumer, before its acknowledgement). */
     KILL_AFTER_COMMIT,
     /** F11: the database unreachable for the application (new connections fail) until disarmed. */
-    DATABASE_UNREACHABLE
+    DATABASE_UNREACHABLE,
+    /** F12 (outbox mode): killed when the broker has taken a batch of the outbox relay, before its rows are deleted. */
+    KILL_AFTER_PUBLISHED
 }

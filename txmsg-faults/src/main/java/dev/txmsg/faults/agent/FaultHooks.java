@@ -36,9 +36,13 @@ final class FaultHooks {
 
             @Override
             public void sendMessageAfter(SendMessageContext context) {
-                if ("true".equals(context.getMessage().getProperty(MessageConst.PROPERTY_TRANSACTION_PREPARED))
-                    && context.getSendResult() != null && context.getSendResult().getSendStatus() == SendStatus.SEND_OK) {
+                if (context.getSendResult() == null || context.getSendResult().getSendStatus() != SendStatus.SEND_OK) {
+                    return;
+                }
+                if ("true".equals(context.getMessage().getProperty(MessageConst.PROPERTY_TRANSACTION_PREPARED))) {
                     faults.occurrence(Fault.KILL_AFTER_HALF_ACCEPTED);
+                } else {
+                    faults.occurrence(Fault.KILL_AFTER_PUBLISHED); // the outbox relay's send: its rows are not deleted yet
                 }
             }
         });

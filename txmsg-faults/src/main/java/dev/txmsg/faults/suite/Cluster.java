@@ -37,13 +37,15 @@ final class Cluster implements AutoCloseable {
     private final String namespace;
     /** Whether the order service publishes two messages per order (ORDER_CREATED and ORDER_AUDITED). */
     final boolean auditEvents;
+    private final String mode;
     private volatile boolean closing;
 
-    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents) throws SQLException {
+    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents, String mode) throws SQLException {
         this.db = new Databases(suffix);
         db.create();
         this.namespace = namespace;
         this.auditEvents = auditEvents;
+        this.mode = mode;
         this.broker = new BrokerProcess(root, work, namespace);
         broker.start();
         Path agent = agentJar(root);
@@ -73,6 +75,11 @@ final class Cluster implements AutoCloseable {
             "txmsg.broker.check-interval", BrokerProcess.CHECK_INTERVAL,
             "txmsg.in-doubt.probe-interval", "1s",
             "logging.level.root", "WARN"));
+        properties.put("txmsg.mode", mode);
+        if (mode.equals("outbox")) {
+            // published messages kept for the record, so that the checks can tell what was committed
+            properties.put("txmsg.outbox.published-retention", "1h");
+        }
         if (auditEvents && name.equals("order-service")) {
             properties.put("order.audit-events", "true");
         }

@@ -10,7 +10,10 @@ import dev.txmsg.demo.ServiceProcess;
 import dev.txmsg.faults.agent.Fault;
 import dev.txmsg.faults.agent.Faults.Armed;
 
-/** F1 to F9: how each fault is injected into an iteration, and whether it fired. */
+/**
+ * F1 to F13: how each fault is injected into an iteration, and whether it fired. Some apply to one
+ * sending mode only: a lost end has no meaning in outbox mode, a relay has none in half-message mode.
+ */
 enum FaultCase {
     F1("order service killed after its half message was accepted, before the local transaction committed") {
         @Override
@@ -148,12 +151,33 @@ enum FaultCase {
                 throw new IllegalStateException("could not read the order service's in-doubt records", e);
             }
         }
+    },
+    F12("outbox mode: order service killed after the broker took a batch of its relay, before the batch's rows were deleted or marked published") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.KILL_AFTER_PUBLISHED, null, 1 + rnd.nextInt(orders / 2), 0)));
+        }
+    },
+    F13("outbox mode: order service killed right after the local COMMIT that wrote its outbox rows, before the relay published them") {
+        @Override
+        void arm(Cluster c, Random rnd, int orders) {
+            c.arm(c.order, List.of(new Armed(Fault.KILL_AFTER_COMMIT, "INSERT INTO txmsg_outbox", 1 + rnd.nextInt(orders / 2), 0)));
+        }
     };
 
     final String description;
 
     FaultCase(String description) {
         this.description = description;
+    }
+
+    /** Whether the fault means something for services sending in {@code mode} (half-message or outbox). */
+    boolean appliesTo(String mode) {
+        return switch (this) {
+            case F1, F3, F4, F5, F11 -> mode.equals("half-message");
+            case F12, F13 -> mode.equals("outbox");
+            default -> true;
+        };
     }
 
     /** Arms the agent before the iteration's orders (kill faults: at a random occurrence in the first half). */

@@ -26,12 +26,13 @@ import dev.txmsg.demo.SampleJars;
 /**
  * Crashes every step of the protocol, many times, and checks that nothing is lost, phantom or
  * applied twice. Runs the sample services as child JVMs on MariaDB with the standalone broker
- * (also a child JVM), places orders through their REST API and injects F1 to F11
+ * (also a child JVM), places orders through their REST API and injects F1 to F13 (those of the services' sending mode)
  * ({@link FaultCase}); after each iteration it reads both databases ({@link Invariants}).
  *
  * <pre>
  * java -jar txmsg-faults/target/txmsg-faults-0.1.0-SNAPSHOT-all.jar [--iterations 20] [--orders 20]
  *      [--faults F1,F2,...] [--seed N] [--out target/faults] [--namespace NS] [--audit-events]
+ *      [--mode half-message|outbox]
  * </pre>
  * Writes {@code report.md} to the output directory; keeps the databases and the logs of a run that
  * found an inconsistency. Exits 1 if it found one.
@@ -45,11 +46,12 @@ public final class FaultSuite {
 
     /** The settings of a run. */
     record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace,
-                    boolean auditEvents) {
+                    boolean auditEvents, String mode) {
         static Settings parse(String[] args) {
             int iterations = 20;
             int orders = 20;
-            List<FaultCase> faults = Arrays.asList(FaultCase.values());
+            List<FaultCase> faults = null;
+            String mode = "half-message";
             long seed = System.nanoTime();
             Path out = Path.of("target", "faults");
             String namespace = null;
@@ -75,6 +77,12 @@ public final class FaultSuite {
                         }
                     }).toList();
                     case "--seed" -> seed = Long.parseLong(value);
+                    case "--mode" -> {
+                        if (!value.equals("half-message") && !value.equals("outbox")) {
+                            throw new IllegalArgumentException("--mode must be half-message or outbox, was " + value);
+                        }
+                        mode = value;
+                    }
                     case "--out" -> out = Path.of(value);
                     case "--namespace" -> {
                         if (!value.matches("[a-zA-Z0-9_-]{1,64}")) {
@@ -83,10 +91,20 @@ public final class FaultSuite {
                         namespace = value;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + option
-                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS, --audit-events");
+                        + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS, --audit-events, "
+                        + "--mode half-message|outbox");
                 }
             }
-            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents);
+            String m = mode;
+            if (faults == null) {
+                faults = Arrays.stream(FaultCase.values()).filter(f -> f.appliesTo(m)).toList();
+            }
+            for (FaultCase f : faults) {
+                if (!f.appliesTo(mode)) {
+                    throw new IllegalArgumentException("--faults: " + f + " does not apply in " + mode + " mode (" + f.description + ")");
+                }
+            }
+            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode);
         }
 
         private static int positive(String option, String value) {
@@ -133,10 +151,11 @@ public final class FaultSuite {
         Instant started = Instant.now();
         say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work
             + (s.namespace() == null ? "" : ", RocketMQ namespace " + s.namespace())
-            + (s.auditEvents() ? ", two messages per order (ORDER_CREATED and ORDER_AUDITED)" : ""));
+            + (s.auditEvents() ? ", two messages per order (ORDER_CREATED and ORDER_AUDITED)" : "")
+            + ", services in " + s.mode() + " mode");
         List<Row> rows = new ArrayList<>();
         boolean clean;
-        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents())) {
+        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents(), s.mode())) {
             for (FaultCase fault : s.faults()) {
                 int fired = 0;
                 List<String> inconsistencies = new ArrayList<>();

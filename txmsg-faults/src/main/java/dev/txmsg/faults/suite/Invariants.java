@@ -109,11 +109,13 @@ final class Invariants {
         return problems;
     }
 
-    /** Messages a group applied must come from transactions its producer committed. */
+    /** Messages a group applied must come from transactions its producer committed (its log, or its outbox's published rows). */
     private static void notCommitted(Cluster c, List<String> problems, String consumerDb, String group, String producerDb)
         throws SQLException {
         Set<String> applied = c.db.strings(consumerDb, "SELECT message_key FROM txmsg_consume_log WHERE consumer_group = '" + group + "'");
-        Set<String> committed = c.db.strings(producerDb, "SELECT tx_id FROM txmsg_tx_log WHERE state = 'COMMITTED'");
+        Set<String> committed = new HashSet<>(c.db.strings(producerDb, "SELECT tx_id FROM txmsg_tx_log WHERE state = 'COMMITTED'"));
+        // outbox mode: a published row is a committed transaction's (the services keep them for an hour)
+        committed.addAll(c.db.strings(producerDb, "SELECT tx_id FROM txmsg_outbox WHERE status = 'PUBLISHED'"));
         applied.removeAll(committed);
         applied.forEach(key -> problems.add(group + " applied message " + key + ", whose transaction is not committed"));
     }

@@ -21,6 +21,9 @@ final class Report {
         md.append("- both sample services as child JVMs (order, account; a MariaDB database each), the standalone broker as a "
             + "child JVM; ").append(s.orders()).append(" orders per iteration from 4 client threads over 5 fresh accounts, "
             + "each retried with its Idempotency-Key until answered\n");
+        md.append("- both services in ").append(s.mode()).append(" mode (txmsg.mode=").append(s.mode()).append(")")
+            .append(s.mode().equals("outbox") ? ": messages are outbox rows published by each service's relay after the commit" : "")
+            .append('\n');
         if (s.namespace() != null) {
             md.append("- every client in RocketMQ namespace ").append(s.namespace()).append('\n');
         }

@@ -45,13 +45,16 @@ public class OutboxProperties {
     /** How long discarded messages are kept for the record. */
     private Duration discardedRetention = DEFAULTS.discardedRetention();
 
+    /** How long published messages are kept (status PUBLISHED) before they are purged; 0s deletes them when published. */
+    private Duration publishedRetention = DEFAULTS.publishedRetention();
+
     /** Whether a half-message sender runs a relay too (if the outbox tables exist), publishing what outbox mode left after a switch. */
     private boolean drainInHalfMode = DEFAULTS.drainInHalfMode();
 
     /** These settings as options. */
     public OutboxOptions toOptions() {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     public int getPartitions() {
@@ -140,6 +143,14 @@ public class OutboxProperties {
 
     public void setDiscardedRetention(Duration discardedRetention) {
         this.discardedRetention = discardedRetention;
+    }
+
+    public Duration getPublishedRetention() {
+        return publishedRetention;
+    }
+
+    public void setPublishedRetention(Duration publishedRetention) {
+        this.publishedRetention = publishedRetention;
     }
 
     public boolean isDrainInHalfMode() {

@@ -95,6 +95,9 @@ final class Settings {
         }
         positive("txmsg.outbox.max-age", outbox.getMaxAge(), false);
         positive("txmsg.outbox.discarded-retention", outbox.getDiscardedRetention(), false);
+        if (outbox.getPublishedRetention() == null || outbox.getPublishedRetention().isNegative()) {
+            throw invalid("txmsg.outbox.published-retention", outbox.getPublishedRetention(), "a duration of zero (delete when published) or more");
+        }
         for (String topic : p.getTopics()) {
             try {
                 Topics.requireValid(topic);

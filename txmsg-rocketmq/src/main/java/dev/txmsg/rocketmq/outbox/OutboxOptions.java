@@ -23,12 +23,14 @@ import java.time.Duration;
  * @param maxBackoff          the longest wait between attempts
  * @param maxAge              health goes DOWN when the oldest waiting message is older
  * @param discardedRetention  how long discarded messages are kept for the record
+ * @param publishedRetention  how long published messages are kept (marked PUBLISHED) before they are
+ *                            purged; zero (the default) deletes them when published
  * @param drainInHalfMode     whether a half-message sender runs a relay too, so that messages an
  *                            outbox-mode instance left (a mode switch) are published
  */
 public record OutboxOptions(int partitions, int batchSize, int maxBatchBytes, Duration pollInterval, Duration leaseTtl, int workers,
                             int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxAge,
-                            Duration discardedRetention, boolean drainInHalfMode) {
+                            Duration discardedRetention, Duration publishedRetention, boolean drainInHalfMode) {
 
     /** The most partitions. */
     public static final int MAX_PARTITIONS = 1024;
@@ -56,65 +58,75 @@ public record OutboxOptions(int partitions, int batchSize, int maxBatchBytes, Du
         }
         positive("maxAge", maxAge);
         positive("discardedRetention", discardedRetention);
+        if (publishedRetention == null || publishedRetention.isNegative()) {
+            throw new IllegalArgumentException("publishedRetention must be zero or more, was " + publishedRetention);
+        }
     }
 
     /**
      * 16 partitions, batches of up to 256 messages and 3 MiB, a poll every 500 ms, 10 s leases, 2
      * workers, 16 attempts with backoff from 100 ms to 60 s (about 8 minutes before a refused message
      * is FAILED: a name server that cannot be reached looks like a missing topic to the client),
-     * DOWN beyond 1 min, discarded messages kept 7 days, a relay in half-message mode too.
+     * DOWN beyond 1 min, discarded messages kept 7 days, published ones deleted at once, a relay in
+     * half-message mode too.
      */
     public static OutboxOptions defaults() {
         return new OutboxOptions(16, 256, 3 * 1024 * 1024, Duration.ofMillis(500), Duration.ofSeconds(10), 2, 16,
-            Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofDays(7), true);
+            Duration.ofMillis(100), Duration.ofSeconds(60), Duration.ofMinutes(1), Duration.ofDays(7), Duration.ZERO, true);
     }
 
     /** With this many partitions. */
     public OutboxOptions withPartitions(int partitions) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With these batch limits. */
     public OutboxOptions withBatch(int batchSize, int maxBatchBytes) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With this poll interval and lease time. */
     public OutboxOptions withTiming(Duration pollInterval, Duration leaseTtl) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With this many workers. */
     public OutboxOptions withWorkers(int workers) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With these attempts and backoff. */
     public OutboxOptions withAttempts(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With this health bound. */
     public OutboxOptions withMaxAge(Duration maxAge) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With this retention of discarded messages. */
     public OutboxOptions withDiscardedRetention(Duration discardedRetention) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
+    }
+
+    /** Keeping published messages this long (zero: deleted when published). */
+    public OutboxOptions withPublishedRetention(Duration publishedRetention) {
+        return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     /** With or without a relay in half-message mode. */
     public OutboxOptions withDrainInHalfMode(boolean drainInHalfMode) {
         return new OutboxOptions(partitions, batchSize, maxBatchBytes, pollInterval, leaseTtl, workers, maxAttempts, initialBackoff,
-            maxBackoff, maxAge, discardedRetention, drainInHalfMode);
+            maxBackoff, maxAge, discardedRetention, publishedRetention, drainInHalfMode);
     }
 
     private static void range(String name, int value, int min, int max) {

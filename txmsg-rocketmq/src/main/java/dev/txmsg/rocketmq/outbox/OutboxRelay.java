@@ -226,6 +226,11 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         try {
             refreshBacklog();
             store.purgeDiscarded(options.discardedRetention(), 500);
+            if (!options.publishedRetention().isZero()) {
+                for (int i = 0; i < 50 && store.purgePublished(options.publishedRetention(), 1000) == 1000; i++) {
+                    // batches of 1,000 until the kept messages are within the retention
+                }
+            }
         } catch (Throwable e) {
             LOG.debug("outbox backlog count failed: {}", e.toString());
         }
@@ -328,7 +333,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         Outcome outcome;
         try {
             outcome = publish(rows);
-            claim.finish(outcome.published, outcome.failures);
+            claim.finish(outcome.published, outcome.failures, !options.publishedRetention().isZero());
         } catch (SQLException e) {
             LOG.warn("outbox relay published message(s) but could not delete them ({}); they are published again and "
                 + "consumers drop the copies", e.toString());

@@ -453,17 +453,19 @@ public final class OutboxStore {
         }
 
         /**
-         * Ends the claim: deletes the published messages and records the failures, in one commit.
+         * Ends the claim: deletes the published messages (or, {@code keep}, marks them PUBLISHED) and
+         * records the failures, in one commit.
          *
          * @throws SQLException if that failed: the published messages stay and are published again
          *                      (consumers drop the copies)
          */
-        public void finish(List<Long> published, List<Failure> failures) throws SQLException {
+        public void finish(List<Long> published, List<Failure> failures, boolean keep) throws SQLException {
             try {
                 for (int from = 0; from < published.size(); from += 500) {
                     List<Long> part = published.subList(from, Math.min(published.size(), from + 500));
-                    try (PreparedStatement s = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN ("
-                        + "?, ".repeat(part.size() - 1) + "?)")) {
+                    try (PreparedStatement s = connection.prepareStatement((keep
+                        ? "UPDATE " + TABLE + " SET status = 'PUBLISHED', published_at = " + now + " WHERE id IN ("
+                        : "DELETE FROM " + TABLE + " WHERE id IN (") + "?, ".repeat(part.size() - 1) + "?)")) {
                         for (int i = 0; i < part.size(); i++) {
                             s.setLong(i + 1, part.get(i));
                         }
@@ -552,10 +554,10 @@ public final class OutboxStore {
         });
     }
 
-    /** Messages not published, newest first, as {@code query} narrows them (its group is ignored). */
+    /** Messages not published (waiting, failed, discarded), newest first, as {@code query} narrows them (its group is ignored). */
     public List<OutboxMessage> list(Query query) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT tx_id, topic, tag, message_keys, partition_no, body, properties, created_at, "
-            + "attempts, cause, status, resolution FROM ").append(TABLE).append(" WHERE producer_group = ?");
+            + "attempts, cause, status, resolution FROM ").append(TABLE).append(" WHERE producer_group = ? AND status <> 'PUBLISHED'");
         List<Object> args = new ArrayList<>();
         args.add(group);
         if (query.topic() != null) {
@@ -644,6 +646,36 @@ public final class OutboxStore {
                 s.setString(1, fit(resolution, MAX_RESOLUTION_CHARS));
                 s.setString(2, transactionId);
                 return s.executeUpdate() == 1 ? partition : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Deletes published messages (kept as PUBLISHED) older than {@code age}, at most {@code limit}.
+     *
+     * @return how many
+     */
+    public int purgePublished(Duration age, int limit) throws SQLException {
+        return inOwnTransaction(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + TABLE + " WHERE producer_group = ? AND status = 'PUBLISHED'"
+                + " AND published_at < TIMESTAMPADD(MICROSECOND, ?, " + now + ") ORDER BY id LIMIT " + limit)) {
+                s.setString(1, group);
+                s.setLong(2, -age.toNanos() / 1000);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (" + marks(ids.size()) + ")")) {
+                for (int i = 0; i < ids.size(); i++) {
+                    s.setLong(i + 1, ids.get(i));
+                }
+                return s.executeUpdate();
             }
         });
     }

@@ -103,7 +103,8 @@ public final class RocketMqHarness implements Harness {
             .outboxStore(store)
             .outbox(OutboxOptions.defaults().withPartitions(outbox.partitions())
                 .withTiming(outbox.pollInterval(), outbox.leaseTtl())
-                .withAttempts(outbox.maxAttempts(), Duration.ofMillis(50), Duration.ofMillis(500)))
+                .withAttempts(outbox.maxAttempts(), Duration.ofMillis(50), Duration.ofMillis(500))
+                .withPublishedRetention(outbox.keepPublished()))
             .outboxPublisher(real -> (topic, partition, messages) ->
                 outbox.interceptor().publish(topic, messages, () -> real.publish(topic, partition, messages)))
             .options(o -> o.withTopics(spec.topics()))
