@@ -24,6 +24,8 @@ import dev.txmsg.benchmark.db.Database;
 import dev.txmsg.benchmark.load.ClosedLoop;
 import dev.txmsg.benchmark.load.EndToEnd;
 import dev.txmsg.benchmark.load.EndToEndResult;
+import dev.txmsg.benchmark.load.RelayDrain;
+import dev.txmsg.benchmark.load.RelayDrainResult;
 import dev.txmsg.benchmark.load.Measurement;
 import dev.txmsg.benchmark.load.OrderIds;
 import dev.txmsg.benchmark.load.Recovery;
@@ -142,7 +144,15 @@ public final class Benchmark {
             RecoveryResult recovery = new Recovery(orderIds, broker.nameServer(), dataSource)
                 .measure(options.recoverySamples(), settings);
 
-            OutputFiles files = write(new Results(setup, matrix, endToEnd, recovery, settings), out);
+            RelayDrainResult drain = null;
+            if (options.drainMessages() > 0) {
+                progress("outbox relay drain: " + options.drainMessages() + " messages written with no relay running, then two relays");
+                drain = new RelayDrain(broker.nameServer(), dataSource).measure(options.drainMessages());
+                progress(String.format(Locale.ROOT, "drained in %s s: %s messages/s (relays: %s)",
+                    Format.number(drain.drain().toMillis() / 1000.0, 2), Format.number(drain.rate(), 0), drain.perRelay()));
+            }
+
+            OutputFiles files = write(new Results(setup, matrix, endToEnd, recovery, settings, drain), out);
             progress("stopping the broker");
             return files;
         }

@@ -26,12 +26,13 @@ import dev.txmsg.benchmark.scenario.Scenarios;
  * @param database        where the orders go
  * @param broker          which broker the clients talk to
  * @param recoverySamples how many lost end-transactions to time
+ * @param drainMessages   how many outbox messages the relay drain writes and times (0: no drain)
  * @param out             the output directory
  * @param quick           whether {@code --short} was given (printed with the results)
  */
 public record Options(List<Integer> threads, Duration warmup, Duration duration, int rounds, List<String> scenarios,
                       DatabaseChoice database,
-                      BrokerChoice broker, int recoverySamples, Path out, boolean quick) {
+                      BrokerChoice broker, int recoverySamples, int drainMessages, Path out, boolean quick) {
 
     /** Redraws an earlier run's chart from its results.csv instead of running: {@code --replot <dir>}. */
     static final String REPLOT = "--replot";
@@ -63,6 +64,8 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
               --transaction-timeout 6s  broker transactionTimeOut, for a broker the benchmark starts
               --check-interval 5s     broker transactionCheckInterval, for a broker the benchmark starts
               --recovery-samples 5    lost end-transactions to time
+              --drain-messages 100000 outbox messages written with no relay running, then published by two
+                                      relays, timed (0: skip)
               --out target/benchmark  output directory
               --short                 smoke run: threads 1,4, warm-up 1s, duration 2s, 1 round, 2 recovery samples,
                                       transaction timeout 3s, check interval 1s
@@ -114,6 +117,7 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
             int rounds = positive("--rounds", take("--rounds", quick ? "1" : "5"));
             List<String> scenarios = scenarios(take("--scenarios", null));
             int samples = positive("--recovery-samples", take("--recovery-samples", quick ? "2" : "5"));
+            int drain = zeroOrMore("--drain-messages", take("--drain-messages", quick ? "2000" : "100000"));
             Path out = Path.of(take("--out", "target/benchmark"));
             DatabaseChoice database;
             BrokerChoice broker;
@@ -128,7 +132,7 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
             if (!given.isEmpty()) {
                 throw new BadOptionException("unknown option " + given.keySet().iterator().next());
             }
-            return new Options(threads, warmup, duration, rounds, scenarios, database, broker, samples, out, quick);
+            return new Options(threads, warmup, duration, rounds, scenarios, database, broker, samples, drain, out, quick);
         }
 
         /**
@@ -250,6 +254,18 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
             // reported below
         }
         throw new BadOptionException(option + ": '" + text + "' is not a whole number of at least 1");
+    }
+
+    private static int zeroOrMore(String option, String text) {
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadOptionException(option + ": '" + text + "' is not a whole number of at least 0");
     }
 
     /** Whether the command line asks for the usage text. */

@@ -31,6 +31,7 @@ public final class MarkdownReport {
         throughput(md, results.cells());
         endToEnd(md, results.endToEnd());
         recovery(md, results);
+        drain(md, results);
         return md.toString();
     }
 
@@ -217,6 +218,19 @@ public final class MarkdownReport {
                 .append(Format.number(seconds(r.patience()), 0)).append(" s.**");
         }
         md.append('\n');
+    }
+
+    private static void drain(StringBuilder md, Results results) {
+        dev.txmsg.benchmark.load.RelayDrainResult d = results.drain();
+        if (d == null) {
+            return;
+        }
+        md.append("\n## Outbox relay drain\n\n")
+            .append(String.format(java.util.Locale.ROOT, "%,d messages (1,000 keys, 100 per local transaction) written in %s s while no relay ran; ",
+                d.messages(), Format.number(d.written().toMillis() / 1000.0, 1)))
+            .append(d.relays()).append(" relays of the group (default options) then started together: the outbox was empty after ")
+            .append(Format.number(d.drain().toMillis() / 1000.0, 2)).append(" s, **").append(Format.number(d.rate(), 0))
+            .append(" messages/s**; published per relay: ").append(d.perRelay()).append(" (copies after a failure included).\n");
     }
 
     private static double median(List<Duration> sorted) {

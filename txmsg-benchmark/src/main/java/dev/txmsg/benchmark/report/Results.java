@@ -14,9 +14,10 @@ import dev.txmsg.benchmark.load.RecoveryResult;
  * @param endToEnd  txmsg's end-to-end latency per thread count
  * @param recovery  the recovery samples
  * @param broker    the broker's settings, printed beside the recovery time
+ * @param drain     the outbox relays' drain of a backlog, or {@code null} if not measured
  */
 public record Results(RunSetup setup, List<Sample> matrix, List<EndToEndResult> endToEnd, RecoveryResult recovery,
-                      BrokerSettings broker) {
+                      BrokerSettings broker, dev.txmsg.benchmark.load.RelayDrainResult drain) {
 
     /** Each scenario at each thread count, over its rounds. */
     public List<Cell> cells() {

@@ -22,6 +22,8 @@ public final class Topics {
     public static final String END_TO_END_OUTBOX = "BENCH_END_TO_END_OUTBOX";
     /** The end-to-end latency's topic. */
     public static final String END_TO_END = "BENCH_END_TO_END";
+    /** The outbox relay drain's topic. */
+    public static final String DRAIN = "BENCH_RELAY_DRAIN";
     /** The recovery time's topic. */
     public static final String RECOVERY = "BENCH_RECOVERY";
 
@@ -30,6 +32,6 @@ public final class Topics {
 
     /** Every topic of a run. */
     public static List<String> all() {
-        return List.of(TXMSG, TXMSG_IN_TX, RAW, SPRING, UNSAFE, SEND_ONLY, OUTBOX, END_TO_END, END_TO_END_OUTBOX, RECOVERY);
+        return List.of(TXMSG, TXMSG_IN_TX, RAW, SPRING, UNSAFE, SEND_ONLY, OUTBOX, END_TO_END, END_TO_END_OUTBOX, DRAIN, RECOVERY);
     }
 }
