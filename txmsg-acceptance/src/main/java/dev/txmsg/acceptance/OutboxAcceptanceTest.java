@@ -296,6 +296,34 @@ public abstract class OutboxAcceptanceTest extends SendFixture {
     }
 
     @Test
+    void aRelayThatJoinsUnderLoadGetsItsShareOfThePartitions() throws Exception {
+        OutboxUnderTest a = outbox(OutboxSpec.defaults().withInterceptor((t, messages, real) -> {
+            Thread.sleep(300); // a busy relay: its batches hold their lease rows most of the time
+            real.run();
+        }));
+        await().atMost(PATIENCE).until(() -> a.partitions().size() == 4);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread load = new Thread(() -> {
+            for (int i = 0; !stop.get() && i < 2000; i++) {
+                ids.add(a.send(order("ob-load-" + i), this::insertOrder, "ob-load-" + i).transactionId());
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // a steady load of about 200 sends/s, not a flood
+            }
+        }, "outbox-load");
+        load.start();
+        try {
+            OutboxUnderTest b = outbox(OutboxSpec.defaults());
+            // within a few heartbeats (every 0.67 s): a stops claiming what it gives back, so the rows are free at its next beat
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.partitions().size() == 2 && a.partitions().size() == 2);
+            await().atMost(PATIENCE).until(() -> b.published() > 0);
+        } finally {
+            stop.set(true);
+            load.join(30_000);
+        }
+        ids.forEach(id -> await().atMost(PATIENCE).until(() -> consumer.count(id) >= 1));
+    }
+
+    @Test
     void anErrorThrownWhilePublishingReleasesThePartitionAndTheMessageIsPublishedLater() {
         AtomicBoolean thrown = new AtomicBoolean();
         OutboxUnderTest sender = outbox(OutboxSpec.defaults().withPartitions(1).withInterceptor((t, messages, real) -> {

@@ -66,6 +66,8 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private volatile Set<Integer> owned = Set.of();
+    /** Partitions being given back to another relay: claimed no more, so that the next heartbeat finds them unlocked. */
+    private volatile Set<Integer> releasing = Set.of();
     private volatile OutboxStore.Backlog backlog = new OutboxStore.Backlog(0, Duration.ZERO, 0);
     private volatile boolean closed;
     private final AtomicBoolean heartbeatFailing = new AtomicBoolean();
@@ -182,7 +184,9 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         }
         try { // Throwable: an escaping Error would cancel the scheduled heartbeat for good
             Set<Integer> before = owned;
-            Set<Integer> now = Set.copyOf(store.heartbeat(owner, options.partitions(), options.leaseTtl()));
+            OutboxStore.Leases leases = store.heartbeat(owner, options.partitions(), options.leaseTtl());
+            Set<Integer> now = leases.held();
+            releasing = leases.releasing();
             owned = now;
             if (heartbeatFailing.compareAndSet(true, false)) {
                 LOG.info("outbox relay {} reaches its database again", owner);
@@ -225,6 +229,7 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
         }
         try {
             refreshBacklog();
+            store.forgetDeadRelays();
             store.purgeDiscarded(options.discardedRetention(), 500);
             if (!options.publishedRetention().isZero()) {
                 for (int i = 0; i < 50 && store.purgePublished(options.publishedRetention(), 1000) == 1000; i++) {
@@ -304,8 +309,9 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
 
     private Step publishBatch(SliceState state) throws InterruptedException {
         List<Integer> partitions = new ArrayList<>();
+        Set<Integer> givingBack = releasing;
         for (int p : owned) {
-            if (slice(p) == state.slice) {
+            if (slice(p) == state.slice && !givingBack.contains(p)) {
                 partitions.add(p);
             }
         }

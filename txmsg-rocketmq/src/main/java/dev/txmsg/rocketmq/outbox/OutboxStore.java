@@ -132,9 +132,10 @@ public final class OutboxStore {
      * relay's own claim holds is renewed by the claim, a row being published by another relay is
      * not free, and a partition to give back that is being published is given back at the next beat.
      *
-     * @return the partitions it holds now
+     * @return the partitions it holds now, and those among them it is giving back (it should claim
+     *         them no more, so that the next beat finds them unlocked)
      */
-    public Set<Integer> heartbeat(String owner, int partitions, Duration ttl) throws SQLException {
+    public Leases heartbeat(String owner, int partitions, Duration ttl) throws SQLException {
         long micros = ttl.toNanos() / 1000;
         return inOwnTransaction(c -> {
             ensurePartitions(c, partitions);
@@ -142,8 +143,6 @@ public final class OutboxStore {
             if (update(c, "UPDATE " + RELAYS + " SET expires_at = " + until + " WHERE owner = ?", owner) == 0) {
                 update(c, "INSERT INTO " + RELAYS + " (owner, producer_group, expires_at) VALUES (?, ?, " + until + ")", owner, group);
             }
-            // relays dead for an hour are forgotten
-            update(c, "DELETE FROM " + RELAYS + " WHERE producer_group = ? AND expires_at < " + until(-3_600_000_000L), group);
             List<Integer> renew = lockedWithoutWaiting(c, "owner = ? AND expires_at > " + leaseNow, owner);
             updatePartitions(c, "expires_at = " + until, renew);
             int live;
@@ -191,14 +190,26 @@ public final class OutboxStore {
                     mine.addAll(take);
                 }
             }
+            Set<Integer> releasing = new TreeSet<>();
             if (mine.size() > fair) {
                 List<Integer> extra = new ArrayList<>(mine.descendingSet()).subList(0, mine.size() - fair);
                 List<Integer> release = lockedWithoutWaiting(c, "owner = ? AND partition_no IN (" + join(extra) + ")", owner);
                 updatePartitions(c, "owner = NULL, expires_at = NULL", release);
                 mine.removeAll(release);
+                releasing.addAll(extra);
+                releasing.removeAll(release); // being published now: given back at the next beat
             }
-            return mine;
+            return new Leases(Set.copyOf(mine), Set.copyOf(releasing));
         });
+    }
+
+    /**
+     * A relay's leases after a heartbeat.
+     *
+     * @param held      the partitions it holds
+     * @param releasing those of them it gives back as soon as no batch of its own holds them
+     */
+    public record Leases(Set<Integer> held, Set<Integer> releasing) {
     }
 
     /** The group's lease rows matching {@code where} that no other transaction holds, locked. */
@@ -270,6 +281,29 @@ public final class OutboxStore {
                 + "the partition count they were written with (at least " + (stranded % 100_000 + 1) + ") until the outbox is empty, "
                 + "then change it with every instance stopped.");
         }
+    }
+
+    /**
+     * Forgets relays of the group dead for an hour: read without locks, then deleted by key, so that
+     * it never waits for (or deadlocks with) a live relay's heartbeat, which holds its own row.
+     */
+    public void forgetDeadRelays() throws SQLException {
+        inOwnTransaction(c -> {
+            List<String> dead = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT owner FROM " + RELAYS + " WHERE producer_group = ? AND expires_at < "
+                + until(-3_600_000_000L))) {
+                s.setString(1, group);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String owner : dead) {
+                update(c, "DELETE FROM " + RELAYS + " WHERE owner = ? AND expires_at < " + until(-3_600_000_000L), owner);
+            }
+            return null;
+        });
     }
 
     /** Relay {@code owner} stops: its leases are free at once, and it no longer counts as live. */
@@ -353,8 +387,10 @@ public final class OutboxStore {
         try {
             claim = new Claim(c);
             List<Integer> ours = new ArrayList<>(partitions.size());
+            List<Integer> stale = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT partition_no, owner, CASE WHEN expires_at > " + leaseNow
-                + " THEN 1 ELSE 0 END, " + now + " FROM " + LEASES + " WHERE producer_group = ? AND partition_no IN (" + marks(partitions.size())
+                + " THEN 1 ELSE 0 END, " + now + ", CASE WHEN expires_at < " + until(leaseTtlMicros / 2) + " THEN 1 ELSE 0 END FROM "
+                + LEASES + " WHERE producer_group = ? AND partition_no IN (" + marks(partitions.size())
                 + ") ORDER BY partition_no FOR UPDATE")) {
                 int p = 1;
                 s.setString(p++, group);
@@ -366,6 +402,9 @@ public final class OutboxStore {
                         claim.claimedAt = rs.getTimestamp(4);
                         if (owner.equals(rs.getString(2)) && rs.getInt(3) == 1) {
                             ours.add(rs.getInt(1));
+                            if (rs.getInt(5) == 1) {
+                                stale.add(rs.getInt(1));
+                            }
                         }
                     }
                 }
@@ -378,8 +417,8 @@ public final class OutboxStore {
             if (ours.isEmpty()) {
                 return claim;
             }
-            // The claim holds these rows' locks, so the heartbeat skips them: renew them here.
-            updatePartitions(c, "expires_at = " + until(leaseTtlMicros), ours);
+            // The claim holds these rows' locks, so the heartbeat skips them: renew here those past half their time.
+            updatePartitions(c, "expires_at = " + until(leaseTtlMicros), stale);
             String sql = "SELECT o.id, o.tx_id, o.partition_no, o.topic, o.order_key, o.body, o.properties, o.attempts, o.created_at FROM "
                 + TABLE + " o WHERE o.producer_group = ? AND o.partition_no IN (" + marks(ours.size()) + ") AND o.status = 'PENDING' AND "
                 + NOT_HELD + " ORDER BY o.id LIMIT " + limit;
