@@ -43,8 +43,16 @@ class BenchmarkSmokeTest {
                     .anyMatch(row -> row.startsWith(scenario + "," + threads + ","));
             }
         }
-        assertThat(Files.readAllLines(files.endToEndCsv())).hasSize(1 + options.threads().size());
-        assertThat(Files.readString(files.markdown())).contains("| " + Scenarios.BASELINE + " |", "Recovery");
+        List<String> endToEnd = Files.readAllLines(files.endToEndCsv());
+        assertThat(endToEnd).hasSize(1 + 2 * options.threads().size()); // both modes
+        for (String mode : List.of("half-message", "outbox")) {
+            for (int threads : options.threads()) {
+                assertThat(endToEnd).as("end-to-end.csv row for %s at %d threads", mode, threads)
+                    .anyMatch(row -> row.startsWith(mode + "," + threads + ","));
+            }
+        }
+        assertThat(Files.readString(files.markdown())).contains("| " + Scenarios.BASELINE + " |", "Recovery",
+            "## txmsg in outbox mode", "## Outbox relay drain");
     }
 
     /** Whether MariaDB answers where the benchmark looks by default; under CI=true its absence fails the test. */
