@@ -15,7 +15,7 @@ public class OutboxProperties {
      */
     private int partitions = DEFAULTS.partitions();
 
-    /** The most messages a relay claims from a partition at once. */
+    /** The most messages a relay worker claims at once (from all of its partitions). */
     private int batchSize = DEFAULTS.batchSize();
 
     /** The most bytes (bodies and properties) of one broker batch; keep it below the producer's maximum message size. */

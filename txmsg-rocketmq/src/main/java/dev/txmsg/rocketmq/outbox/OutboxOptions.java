@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param partitions          how many partitions the outbox's ordering keys are spread over; each is
  *                            published by one relay at a time, in order. Every instance of a service
  *                            must use the same number (it decides where a key's messages go)
- * @param batchSize           the most messages a relay claims from a partition at once
+ * @param batchSize           the most messages a relay worker claims at once (from all of its partitions)
  * @param maxBatchBytes       the most bytes (bodies and properties) of one broker batch; at most the
  *                            producer's maximum message size
  * @param pollInterval        how often a relay looks for messages it was not woken for (another
