@@ -148,6 +148,30 @@ public abstract class ConsumerAcceptanceTest {
     }
 
     @Test
+    void aFailureRecordThatCouldNotBeRemovedIsRemovedByTheNextDelivery() throws Exception {
+        // As above, and the first redelivery, a duplicate, also loses its connection when it removes
+        // the failure record: the record must not stay RETRYING for an operator to puzzle over.
+        FaultyDataSource faults = new FaultyDataSource(db.dataSource());
+        AtomicInteger calls = new AtomicInteger();
+        MessageHandler handler = (m, ctx) -> {
+            recordEffect("a").handle(m, ctx);
+            if (calls.incrementAndGet() == 1) {
+                faults.failNextCommitOnThisThread(FaultyDataSource.CommitFault.COMMIT_THEN_THROW);
+                faults.failNextStatementContaining("DELETE FROM txmsg_dead_letter");
+            }
+        };
+        consumers(faults, Subscription.of(group, topic, handler));
+
+        String txId = newTxId();
+        send(txId, 0);
+
+        await().atMost(PATIENCE).until(() -> consumed("duplicate") >= 1 && deadLetters().isEmpty());
+        assertThat(consumed("retry")).as("the commit, then the removal, looked failed").isEqualTo(2);
+        assertThat(calls.get()).as("the handler ran once").isEqualTo(1);
+        assertThat(effects(txId)).isEqualTo(1);
+    }
+
+    @Test
     void twoInstancesReceivingDuplicatesAtOnceApplyItOnce() throws Exception {
         AtomicBoolean first = new AtomicBoolean(true);
         MessageHandler slowFirst = (m, ctx) -> {

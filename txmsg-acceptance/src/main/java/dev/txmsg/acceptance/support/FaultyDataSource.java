@@ -22,7 +22,9 @@ import javax.sql.DataSource;
  *     then throws (the outcome was committed, the caller cannot know), or throws without committing
  *     and closes the connection (the database rolls back);</li>
  * <li>{@link #holdNextConnectionOn(Thread)}: that thread's next {@code getConnection} waits until
- *     {@link Hold#release()}, as with a slow pool or a long GC pause.</li>
+ *     {@link Hold#release()}, as with a slow pool or a long GC pause;</li>
+ * <li>{@link #failNextStatementContaining(String)}: the next statement prepared, on any thread,
+ *     whose SQL contains the text fails, as when the connection is lost just before it.</li>
  * </ul>
  */
 public final class FaultyDataSource implements DataSource {
@@ -40,6 +42,7 @@ public final class FaultyDataSource implements DataSource {
     private final ThreadLocal<CommitFault> commitFault = new ThreadLocal<>();
     private volatile Thread heldThread;
     private volatile CountDownLatch hold;
+    private final java.util.concurrent.atomic.AtomicReference<String> failStatement = new java.util.concurrent.atomic.AtomicReference<>();
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> takenBy = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<Thread, Connection> lastTaken = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
@@ -55,6 +58,11 @@ public final class FaultyDataSource implements DataSource {
     /** Fails the next commit of the calling thread. */
     public void failNextCommitOnThisThread(CommitFault fault) {
         commitFault.set(fault);
+    }
+
+    /** Fails the next statement (on any thread) whose SQL contains {@code sql}, once. */
+    public void failNextStatementContaining(String sql) {
+        failStatement.set(sql);
     }
 
     /** Holds {@code thread}'s next connection request until the hold is released. */
@@ -128,6 +136,12 @@ public final class FaultyDataSource implements DataSource {
                         c.rollback();
                     }
                     throw new SQLTransientConnectionException("injected: connection lost during COMMIT (" + fault + ")");
+                }
+            }
+            if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+                String armed = failStatement.get();
+                if (armed != null && sql.contains(armed) && failStatement.compareAndSet(armed, null)) {
+                    throw new SQLTransientConnectionException("injected: connection lost before " + armed);
                 }
             }
             if (method.getName().equals("unwrap") && args != null && args[0] == Connection.class) {

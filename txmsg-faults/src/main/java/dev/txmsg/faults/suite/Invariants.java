@@ -27,7 +27,10 @@ final class Invariants {
     }
 
     /**
-     * Waits (up to {@code patience}) for every order to settle.
+     * Waits (up to {@code patience}) for every order to settle and for every retry already scheduled
+     * to have run: a delivery whose commit looked failed but had committed leaves a RETRYING record
+     * that its redelivery (one backoff later) finds applied and removes, so a RETRYING record is not
+     * quiescence yet.
      *
      * @return the orders still not settled
      */
@@ -35,11 +38,20 @@ final class Invariants {
         List<String> all = placed.values().stream().flatMap(List::stream).toList();
         long deadline = System.nanoTime() + patience.toNanos();
         List<String> pending = pending(c, all);
-        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+        while ((!pending.isEmpty() || retrying(c) > 0) && System.nanoTime() < deadline) {
             ServiceProcess.sleepQuietly(Duration.ofMillis(500));
             pending = pending(c, all);
         }
         return pending;
+    }
+
+    private static long retrying(Cluster c) {
+        String retrying = "SELECT COUNT(*) FROM txmsg_dead_letter WHERE status = 'RETRYING'";
+        try {
+            return c.db.count(c.db.order, retrying) + c.db.count(c.db.account, retrying);
+        } catch (SQLException e) {
+            return 1; // the database is being faulted: asked again
+        }
     }
 
     /**

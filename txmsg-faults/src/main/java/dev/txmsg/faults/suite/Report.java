@@ -52,7 +52,8 @@ final class Report {
                 r.inconsistencies().forEach(i -> md.append("- ").append(i).append('\n'));
             }
         }
-        md.append("\nChecked after each iteration, once every order settled (or 3 minutes passed): every order PAID or "
+        md.append("\nChecked after each iteration, once every order settled and every scheduled retry ran (or 3 minutes passed): "
+            + "every order PAID or "
             + "CANCELLED; each account's balance = opening balance - its PAID orders, never negative; no order created twice; "
             + "each ORDER_CREATED applied once by the account service and each answer once by the order service; no message "
             + "applied whose transaction did not commit; no dead letter waiting for an operator (DEAD or RETRYING)"

@@ -73,16 +73,21 @@ public final class ConsumePipeline {
         if (attempt.outcome() == Outcome.DUPLICATE && message.attempt() > 1) {
             // An earlier attempt whose commit looked failed had committed after all (a connection lost
             // during COMMIT): the message is applied, so its failure record must not stay RETRYING.
-            forgetFailure(subscription.consumerGroup(), message);
+            // If that removal fails too, the message is delivered once more (a duplicate again, the
+            // handler does not run) to remove it then, rather than leave it for an operator.
+            return forgetFailure(subscription.consumerGroup(), message) ? Outcome.DUPLICATE : Outcome.RETRY;
         }
         return attempt.outcome();
     }
 
-    private void forgetFailure(String group, Received message) {
+    private boolean forgetFailure(String group, Received message) {
         try {
             store.clearRetrying(group, message.topic(), message.deduplicationKey());
+            return true;
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("{} is applied, but its RETRYING failure record could not be removed ({})", message, e.toString());
+            LOG.warn("{} is applied, but its RETRYING failure record could not be removed ({}); it is delivered again to remove it",
+                message, e.toString());
+            return false;
         }
     }
 
