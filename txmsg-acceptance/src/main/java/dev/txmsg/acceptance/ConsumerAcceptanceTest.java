@@ -59,7 +59,7 @@ public abstract class ConsumerAcceptanceTest {
     protected static void start(EmbeddedRocketMQ broker, TestDatabase database) {
         mq = broker;
         db = database;
-        db.execute("CREATE TABLE effects (id INT AUTO_INCREMENT PRIMARY KEY, message_key VARCHAR(128) NOT NULL, consumer VARCHAR(16))");
+        db.execute("CREATE TABLE effects (message_key VARCHAR(128) NOT NULL, consumer VARCHAR(16))");
     }
 
     @AfterAll

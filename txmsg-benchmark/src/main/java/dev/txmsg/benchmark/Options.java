@@ -54,8 +54,9 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
               --scenarios a,b         only these scenarios (default: all; names as in the report), to
                                       profile one or compare two
               --db <jdbc-url>|h2      MySQL/MariaDB URL (default jdbc:mysql://127.0.0.1:3306/txmsg_bench,
+                                      created if missing), PostgreSQL URL (jdbc:postgresql://host:port/db,
                                       created if missing) or h2 for an embedded H2 in the output directory
-              --db-user root          database user (default root)
+              --db-user root          database user (default root; postgres on PostgreSQL)
               --db-password ''        database password (default empty)
               --broker in-process     in-process (same JVM) or external (the local broker jar as a child JVM)
               --broker-jar <path>     the local broker jar for --broker external (default: found in
@@ -122,7 +123,7 @@ public record Options(List<Integer> threads, Duration warmup, Duration duration,
             DatabaseChoice database;
             BrokerChoice broker;
             try {
-                database = DatabaseChoice.of(take("--db", null), take("--db-user", "root"), take("--db-password", ""), out);
+                database = DatabaseChoice.of(take("--db", null), take("--db-user", null), take("--db-password", ""), out);
                 broker = broker(quick);
             } catch (BadOptionException e) {
                 throw e;

@@ -13,7 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * A fresh, real database for one test class: an in-memory H2, or a new database on the MariaDB at
- * 127.0.0.1:3306 (dropped on close). Both through a Hikari pool.
+ * 127.0.0.1:3306 or the PostgreSQL at 127.0.0.1:5432 (dropped on close). Each through a Hikari pool.
  */
 public abstract class TestDatabase implements AutoCloseable {
 
@@ -33,6 +33,11 @@ public abstract class TestDatabase implements AutoCloseable {
         return new MariaDbDatabase();
     }
 
+    /** A new database on the local PostgreSQL; see {@link PostgreSql}. */
+    public static TestDatabase postgreSql() {
+        return new PostgreSqlDatabase();
+    }
+
     /** A new database of the same kind as this one. */
     public abstract TestDatabase another();
 
@@ -41,7 +46,7 @@ public abstract class TestDatabase implements AutoCloseable {
         return dataSource;
     }
 
-    /** Short name: h2 or mariadb. */
+    /** Short name: h2, mariadb or postgresql. */
     public abstract String kind();
 
     /**
@@ -190,6 +195,55 @@ public abstract class TestDatabase implements AutoCloseable {
         public void close() {
             super.close();
             MariaDb.dropDatabase(database);
+        }
+    }
+
+    /**
+     * A database on the local PostgreSQL. Its pool is smaller than the others' (16): the server's
+     * 100 connections are shared by two test JVMs, each with a database or two open.
+     */
+    private static final class PostgreSqlDatabase extends TestDatabase {
+        private final String database;
+
+        PostgreSqlDatabase() {
+            this("txmsg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        }
+
+        private PostgreSqlDatabase(String database) {
+            super(createAndPool(database));
+            this.database = database;
+        }
+
+        private static HikariDataSource createAndPool(String database) {
+            DatabaseServer.POSTGRESQL.createDatabase(database);
+            return pool(PostgreSql.url(database), PostgreSql.user(), PostgreSql.password(), 16);
+        }
+
+        @Override
+        public TestDatabase another() {
+            return postgreSql();
+        }
+
+        @Override
+        public String kind() {
+            return "postgresql";
+        }
+
+        /** PostgreSQL names the sessions blocking each waiting one: count those {@code own}'s session blocks. */
+        @Override
+        public long waitsOn(Connection own) throws SQLException {
+            long pid;
+            try (Statement s = own.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getLong(1);
+            }
+            return queryLong("SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> " + pid + " AND " + pid + " = ANY(pg_blocking_pids(pid))");
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            DatabaseServer.POSTGRESQL.dropDatabase(database);
         }
     }
 }

@@ -40,11 +40,31 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(poolSize);
         try {
+            if (choice.kind() == DatabaseChoice.Kind.POSTGRESQL) {
+                createIfMissing(choice);
+            }
             return new Database(choice, new HikariDataSource(config));
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot reach the database at " + choice.displayUrl() + " as " + choice.user()
-                + " (" + rootMessage(e) + "). Start MySQL/MariaDB there, point --db at one (with --db-user and "
-                + "--db-password), or run on an embedded database with --db h2.", e);
+                + " (" + rootMessage(e) + "). Start MySQL/MariaDB or PostgreSQL there, point --db at one (with "
+                + "--db-user and --db-password), or run on an embedded database with --db h2.", e);
+        }
+    }
+
+    /** PostgreSQL has no createDatabaseIfNotExist: created from its administrative database. */
+    private static void createIfMissing(DatabaseChoice choice) {
+        try (Connection c = java.sql.DriverManager.getConnection(choice.adminUrl(), choice.user(), choice.password());
+             java.sql.PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, choice.databaseName());
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CREATE DATABASE " + choice.databaseName());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -53,13 +73,22 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** What a reader of the results needs to know: product, version, URL and, on MySQL, the commit flush setting. */
+    /** What a reader of the results needs to know: product, version, URL and the commit flush setting (MySQL, PostgreSQL). */
     public String describe() throws SQLException {
         try (Connection c = pool.getConnection()) {
             if (choice.h2()) {
                 DatabaseMetaData meta = c.getMetaData();
                 return meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion() + " (embedded, "
                     + choice.displayUrl() + ")";
+            }
+            if (choice.kind() == DatabaseChoice.Kind.POSTGRESQL) {
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT version(), current_setting('synchronous_commit')")) {
+                    rs.next();
+                    String version = rs.getString(1);
+                    return version.substring(0, version.indexOf(" on ") < 0 ? version.length() : version.indexOf(" on ")) + " ("
+                        + choice.displayUrl() + ", synchronous_commit=" + rs.getString(2) + ")";
+                }
             }
             // The driver calls MariaDB "MySQL 5.5.5-..."; the server names itself.
             try (Statement s = c.createStatement();

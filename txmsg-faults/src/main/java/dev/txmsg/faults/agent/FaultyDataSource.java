@@ -83,14 +83,16 @@ final class FaultyDataSource extends DelegatingDataSource {
     /** Kills {@code victim}'s database session from another connection, a few milliseconds from now. */
     private void killSoon(Connection victim) throws SQLException {
         long id;
-        try (Statement s = victim.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+        boolean postgres = victim.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgresql");
+        try (Statement s = victim.createStatement();
+             ResultSet rs = s.executeQuery(postgres ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()")) {
             rs.next();
             id = rs.getLong(1);
         }
         long delayMillis = ThreadLocalRandom.current().nextLong(0, 15);
         CompletableFuture.runAsync(() -> {
             try (Connection killer = getTargetDataSource().getConnection(); Statement s = killer.createStatement()) {
-                s.execute("KILL " + id);
+                s.execute(postgres ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id);
                 System.err.println("txmsg-faults: killed check-back connection " + id);
             } catch (SQLException e) {
                 System.err.println("txmsg-faults: could not kill connection " + id + ": " + e.getMessage());

@@ -40,8 +40,9 @@ final class Cluster implements AutoCloseable {
     private final String mode;
     private volatile boolean closing;
 
-    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents, String mode) throws SQLException {
-        this.db = new Databases(suffix);
+    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents, String mode, Databases.Server server)
+        throws SQLException {
+        this.db = new Databases(server, suffix);
         db.create();
         this.namespace = namespace;
         this.auditEvents = auditEvents;
@@ -65,9 +66,9 @@ final class Cluster implements AutoCloseable {
 
     private ServiceProcess service(String name, Path jar, String database, Path work, Path agent) {
         Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of(
-            "spring.datasource.url", Databases.url(database),
-            "spring.datasource.username", dev.txmsg.demo.MariaDb.user(),
-            "spring.datasource.password", dev.txmsg.demo.MariaDb.password(),
+            "spring.datasource.url", db.server.url(database),
+            "spring.datasource.username", db.server.user(),
+            "spring.datasource.password", db.server.password(),
             "rocketmq.name-server", broker.nameServer(),
             "txmsg.faults.enabled", "true",
             "txmsg.consumer.start-from", "first",
@@ -76,6 +77,9 @@ final class Cluster implements AutoCloseable {
             "txmsg.in-doubt.probe-interval", "1s",
             "logging.level.root", "WARN"));
         properties.put("txmsg.mode", mode);
+        if (db.server == Databases.Server.POSTGRESQL) {
+            properties.put("spring.profiles.active", "postgresql"); // the order table's PostgreSQL schema
+        }
         if (mode.equals("outbox")) {
             // published messages kept for the record, so that the checks can tell what was committed
             properties.put("txmsg.outbox.published-retention", "1h");

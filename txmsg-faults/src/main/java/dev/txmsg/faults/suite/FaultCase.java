@@ -44,7 +44,7 @@ enum FaultCase {
             return injected.getOrDefault(Fault.LOSE_ENDS.name(), 0) > 0;
         }
     },
-    F5("database connections of check-backs killed (KILL <id>) while in use, ends lost so that check-backs happen") {
+    F5("database connections of check-backs killed (KILL <id>, pg_terminate_backend on PostgreSQL) while in use, ends lost so that check-backs happen") {
         @Override
         void arm(Cluster c, Random rnd, int orders) {
             c.arm(c.order, List.of(new Armed(Fault.LOSE_ENDS, null, 0, 0.7), new Armed(Fault.KILL_CHECK_BACK_CONNECTIONS, null, 0, 0.5)));
@@ -90,7 +90,7 @@ enum FaultCase {
             return c.account;
         }
     },
-    F9("all MariaDB connections of the order service killed, three times, under load") {
+    F9("all database connections of the order service killed, three times, under load") {
         @Override
         int during(Cluster c, Random rnd) {
             int killed = 0;

@@ -32,7 +32,7 @@ import dev.txmsg.demo.SampleJars;
  * <pre>
  * java -jar txmsg-faults/target/txmsg-faults-0.1.0-SNAPSHOT-all.jar [--iterations 20] [--orders 20]
  *      [--faults F1,F2,...] [--seed N] [--out target/faults] [--namespace NS] [--audit-events]
- *      [--mode half-message|outbox]
+ *      [--mode half-message|outbox] [--db mariadb|postgresql]
  * </pre>
  * Writes {@code report.md} to the output directory; keeps the databases and the logs of a run that
  * found an inconsistency. Exits 1 if it found one.
@@ -46,7 +46,13 @@ public final class FaultSuite {
 
     /** The settings of a run. */
     record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace,
-                    boolean auditEvents, String mode) {
+                    boolean auditEvents, String mode, Databases.Server db) {
+
+        /** The settings with another database server. */
+        Settings on(Databases.Server server) {
+            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode, server);
+        }
+
         static Settings parse(String[] args) {
             int iterations = 20;
             int orders = 20;
@@ -56,6 +62,7 @@ public final class FaultSuite {
             Path out = Path.of("target", "faults");
             String namespace = null;
             boolean auditEvents = false;
+            Databases.Server db = Databases.Server.MARIADB;
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 if (option.equals("--audit-events")) {
@@ -84,6 +91,7 @@ public final class FaultSuite {
                         mode = value;
                     }
                     case "--out" -> out = Path.of(value);
+                    case "--db" -> db = Databases.Server.of(value);
                     case "--namespace" -> {
                         if (!value.matches("[a-zA-Z0-9_-]{1,64}")) {
                             throw new IllegalArgumentException("--namespace needs 1 to 64 letters, digits, '-' or '_', was " + value);
@@ -92,7 +100,7 @@ public final class FaultSuite {
                     }
                     default -> throw new IllegalArgumentException("unknown option " + option
                         + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS, --audit-events, "
-                        + "--mode half-message|outbox");
+                        + "--mode half-message|outbox, --db mariadb|postgresql");
                 }
             }
             String m = mode;
@@ -104,7 +112,7 @@ public final class FaultSuite {
                     throw new IllegalArgumentException("--faults: " + f + " does not apply in " + mode + " mode (" + f.description + ")");
                 }
             }
-            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode);
+            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode, db);
         }
 
         private static int positive(String option, String value) {
@@ -140,8 +148,8 @@ public final class FaultSuite {
 
     /** Runs the suite and writes the report; returns a row per fault. */
     public static List<Row> run(Settings s) throws Exception {
-        if (!Databases.reachable()) {
-            throw new IllegalStateException("the fault suite needs MariaDB on " + Databases.url("") + " as " + dev.txmsg.demo.MariaDb.user());
+        if (!s.db().reachable()) {
+            throw new IllegalStateException("the fault suite needs " + s.db().display + " on " + s.db().url("") + " as " + s.db().user());
         }
         Path work = s.out().toAbsolutePath();
         Files.createDirectories(work);
@@ -152,10 +160,10 @@ public final class FaultSuite {
         say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work
             + (s.namespace() == null ? "" : ", RocketMQ namespace " + s.namespace())
             + (s.auditEvents() ? ", two messages per order (ORDER_CREATED and ORDER_AUDITED)" : "")
-            + ", services in " + s.mode() + " mode");
+            + ", services in " + s.mode() + " mode on " + s.db().display);
         List<Row> rows = new ArrayList<>();
         boolean clean;
-        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents(), s.mode())) {
+        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents(), s.mode(), s.db())) {
             for (FaultCase fault : s.faults()) {
                 int fired = 0;
                 List<String> inconsistencies = new ArrayList<>();

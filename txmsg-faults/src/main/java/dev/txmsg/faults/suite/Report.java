@@ -17,8 +17,9 @@ final class Report {
             .append(took.toSecondsPart()).append(" s; seed ").append(s.seed()).append('\n');
         md.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
             .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.name")).append(' ')
-            .append(System.getProperty("os.arch")).append("; MariaDB on ").append(Databases.url("")).append('\n');
-        md.append("- both sample services as child JVMs (order, account; a MariaDB database each), the standalone broker as a "
+            .append(System.getProperty("os.arch")).append("; ").append(s.db().display).append(" on ").append(s.db().url("")).append('\n');
+        md.append("- both sample services as child JVMs (order, account; a ").append(s.db().display).append(" database each), "
+            + "the standalone broker as a "
             + "child JVM; ").append(s.orders()).append(" orders per iteration from 4 client threads over 5 fresh accounts, "
             + "each retried with its Idempotency-Key until answered\n");
         md.append("- both services in ").append(s.mode()).append(" mode (txmsg.mode=").append(s.mode()).append(")")

@@ -25,7 +25,7 @@ class FaultSuiteShortIT {
         Path out = Path.of("target", "faults");
         List<FaultCase> faults = Arrays.stream(FaultCase.values()).filter(f -> f.appliesTo("half-message")).toList();
         List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, faults,
-            System.nanoTime(), out, null, true, "half-message"));
+            System.nanoTime(), out, null, true, "half-message", Databases.Server.MARIADB));
 
         assertThat(rows).extracting(FaultSuite.Row::fault).containsExactlyElementsOf(faults);
         assertThat(rows).allSatisfy(row -> {
@@ -39,7 +39,7 @@ class FaultSuiteShortIT {
     void inOutboxModeAKilledRelayAndACommitThatDiedBeforePublicationLoseAndDuplicateNothing() throws Exception {
         Path out = Path.of("target", "faults-outbox");
         List<FaultCase> faults = List.of(FaultCase.F12, FaultCase.F13, FaultCase.F9);
-        List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, faults, System.nanoTime(), out, null, true, "outbox"));
+        List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, faults, System.nanoTime(), out, null, true, "outbox", Databases.Server.MARIADB));
 
         assertThat(rows).extracting(FaultSuite.Row::fault).containsExactlyElementsOf(faults);
         assertThat(rows).allSatisfy(row -> {
@@ -55,11 +55,19 @@ class FaultSuiteShortIT {
             .hasMessageContaining("F4 does not apply in outbox mode");
     }
 
+    @Test
+    void theDatabaseIsMariaDbOrPostgreSql() {
+        org.assertj.core.api.Assertions.assertThat(FaultSuite.Settings.parse(new String[] {"--db", "postgresql"}).db())
+            .isEqualTo(Databases.Server.POSTGRESQL);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultSuite.Settings.parse(new String[] {"--db", "oracle"}))
+            .hasMessageContaining("--db must be mariadb or postgresql, was oracle");
+    }
+
     /** Skips without MariaDB, except under CI=true, where an unreachable MariaDB fails the test. */
     static final class NeedsMariaDb implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            if ("true".equalsIgnoreCase(System.getenv("CI")) || Databases.reachable()) {
+            if ("true".equalsIgnoreCase(System.getenv("CI")) || Databases.Server.MARIADB.reachable()) {
                 return ConditionEvaluationResult.enabled("MariaDB required (CI) or reachable");
             }
             return ConditionEvaluationResult.disabled(dev.txmsg.demo.MariaDb.skipReason("the fault suite is"));

@@ -17,6 +17,22 @@ public enum Dialect {
         public boolean isDuplicateKey(SQLException e) {
             return e.getErrorCode() == 23505 || "23505".equals(e.getSQLState());
         }
+    },
+    /**
+     * PostgreSQL 13+. Its {@code CURRENT_TIMESTAMP} is the transaction's start, so times are the
+     * statement's ({@code statement_timestamp()}, like MySQL's {@code CURRENT_TIMESTAMP}); the
+     * columns are {@code TIMESTAMPTZ}, instants whatever the session's time zone.
+     */
+    POSTGRESQL("postgresql", "txmsg/schema/postgresql.sql", false, "statement_timestamp()", "statement_timestamp()") {
+        @Override
+        public boolean isDuplicateKey(SQLException e) {
+            return "23505".equals(e.getSQLState()); // unique_violation; pgjdbc's error code is always 0
+        }
+
+        @Override
+        public String plusMicros(String time, String micros) {
+            return "(" + time + " + CAST(" + micros + " AS BIGINT) * INTERVAL '1 microsecond')";
+        }
     };
 
     private final String databaseId;
@@ -36,7 +52,7 @@ public enum Dialect {
     /**
      * The SQL expression of the database's current time in milliseconds, free of the session's time
      * zone and of daylight-saving jumps where the database allows (for leases that several
-     * machines compare): UTC on MySQL, the local time of the embedded H2.
+     * machines compare): UTC on MySQL, an instant on PostgreSQL, the local time of the embedded H2.
      */
     public String utcNow() {
         return utcNow;
@@ -45,6 +61,14 @@ public enum Dialect {
     /** The SQL expression of the database's current time, in milliseconds, as its TIMESTAMP(3) columns hold it. */
     public String now() {
         return now;
+    }
+
+    /**
+     * The SQL expression of {@code time} plus {@code micros} microseconds ({@code micros} an SQL
+     * expression of an integer, a literal or a {@code ?} parameter).
+     */
+    public String plusMicros(String time, String micros) {
+        return "TIMESTAMPADD(MICROSECOND, " + micros + ", " + time + ")";
     }
 
     /** Whether {@code e} (or a cause) says that a row with the same primary key exists. */
@@ -76,7 +100,10 @@ public enum Dialect {
         if (p.contains("h2")) {
             return H2;
         }
-        throw new IllegalStateException("txmsg's transaction log supports MySQL, MariaDB and H2; the DataSource is "
+        if (p.contains("postgresql")) {
+            return POSTGRESQL;
+        }
+        throw new IllegalStateException("txmsg's transaction log supports MySQL, MariaDB, PostgreSQL and H2; the DataSource is "
             + product + ". Provide a TransactionLog of your own for other databases.");
     }
 }

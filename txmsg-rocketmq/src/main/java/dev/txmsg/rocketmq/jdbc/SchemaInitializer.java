@@ -27,8 +27,18 @@ public final class SchemaInitializer {
             || (mode == SchemaInitialization.EMBEDDED && dialect.isEmbedded());
         if (create) {
             for (String statement : statements()) {
+                if (exists(c, statement)) {
+                    continue;
+                }
                 try (Statement s = c.createStatement()) {
                     s.execute(statement);
+                } catch (SQLException e) {
+                    if (!createdMeanwhile(e)) {
+                        throw e;
+                    }
+                    if (!c.getAutoCommit()) {
+                        c.rollback(); // PostgreSQL ends the transaction at an error; the rest goes on in a new one
+                    }
                 }
             }
             if (!c.getAutoCommit()) {
@@ -38,6 +48,37 @@ public final class SchemaInitializer {
         for (String name : required) {
             requireTable(c, name);
         }
+    }
+
+    private static final java.util.regex.Pattern CREATE_INDEX =
+        java.util.regex.Pattern.compile("(?is)CREATE\\s+INDEX\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)\\s+ON\\b.*");
+
+    /**
+     * Whether {@code statement} creates an index that exists. PostgreSQL's {@code CREATE INDEX IF
+     * NOT EXISTS} locks the table before it looks, and so waits for every open transaction that
+     * wrote to it: an instance starting while others run would wait for their transactions.
+     */
+    private boolean exists(Connection c, String statement) throws SQLException {
+        java.util.regex.Matcher m = CREATE_INDEX.matcher(statement);
+        if (dialect != Dialect.POSTGRESQL || !m.matches()) {
+            return false;
+        }
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, m.group(1));
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL's {@code CREATE ... IF NOT EXISTS} is not safe against another session creating the
+     * same table at the same moment (two instances starting together): it fails with a duplicate
+     * key (on the catalog) or "already exists", and the table is there.
+     */
+    private boolean createdMeanwhile(SQLException e) {
+        return dialect == Dialect.POSTGRESQL && ("23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState())
+            || "42710".equals(e.getSQLState()));
     }
 
     private void requireTable(Connection c, String name) {

@@ -254,7 +254,7 @@ public final class OutboxStore {
 
     /** The lease clock plus {@code micros}, as SQL. */
     private String until(long micros) {
-        return "TIMESTAMPADD(MICROSECOND, " + micros + ", " + leaseNow + ")";
+        return dialect.plusMicros(leaseNow, Long.toString(micros));
     }
 
     /**
@@ -341,7 +341,10 @@ public final class OutboxStore {
             if (present.contains(p)) {
                 continue;
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + LEASES + " (producer_group, partition_no) VALUES (?, ?)")) {
+            // PostgreSQL ends a transaction at its first error: there the duplicate is no error at all
+            String onConflict = dialect == Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "";
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + LEASES + " (producer_group, partition_no) VALUES (?, ?)"
+                + onConflict)) {
                 s.setString(1, group);
                 s.setInt(2, p);
                 s.executeUpdate();
@@ -698,7 +701,7 @@ public final class OutboxStore {
         return inOwnTransaction(c -> {
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + TABLE + " WHERE producer_group = ? AND status = 'PUBLISHED'"
-                + " AND published_at < TIMESTAMPADD(MICROSECOND, ?, " + now + ") ORDER BY id LIMIT " + limit)) {
+                + " AND published_at < " + dialect.plusMicros(now, "?") + " ORDER BY id LIMIT " + limit)) {
                 s.setString(1, group);
                 s.setLong(2, -age.toNanos() / 1000);
                 try (ResultSet rs = s.executeQuery()) {
@@ -728,7 +731,7 @@ public final class OutboxStore {
         return inOwnTransaction(c -> {
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + TABLE + " WHERE producer_group = ? AND status = 'DISCARDED'"
-                + " AND created_at < TIMESTAMPADD(MICROSECOND, ?, " + now + ") ORDER BY id LIMIT " + limit)) {
+                + " AND created_at < " + dialect.plusMicros(now, "?") + " ORDER BY id LIMIT " + limit)) {
                 s.setString(1, group);
                 s.setLong(2, -age.toNanos() / 1000);
                 try (ResultSet rs = s.executeQuery()) {

@@ -52,7 +52,7 @@ public final class ConsumerStore {
         try (Connection c = dataSource.getConnection()) {
             this.dialect = Dialect.of(c);
             Properties variables = new Properties();
-            variables.setProperty("now", dialect == Dialect.H2 ? "LOCALTIMESTAMP(3)" : "CURRENT_TIMESTAMP(3)");
+            variables.setProperty("now", dialect.now());
             this.mybatis = new MyBatisSupport(dataSource, dialect, variables, MAPPER);
             new SchemaInitializer(TableName.of(TableName.DEFAULT), dialect)
                 .initialize(c, initialization, TABLES.toArray(String[]::new));
