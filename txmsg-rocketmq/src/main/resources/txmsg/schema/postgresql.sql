@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS txmsg_tx_log (
     tx_id      VARCHAR(64)    NOT NULL,
     state      VARCHAR(16)    NOT NULL,
     topic      VARCHAR(255)   NOT NULL,
-    created_at TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
     PRIMARY KEY (tx_id)
 );
 CREATE INDEX IF NOT EXISTS idx_txmsg_tx_log_created_at ON txmsg_tx_log (created_at);
@@ -18,7 +18,7 @@ CREATE INDEX IF NOT EXISTS idx_txmsg_tx_log_created_at ON txmsg_tx_log (created_
 CREATE TABLE IF NOT EXISTS txmsg_tx_log_identity (
     id           INT            NOT NULL,
     log_identity VARCHAR(64)    NOT NULL,
-    created_at   TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at   TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
     PRIMARY KEY (id)
 );
 
@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS txmsg_consume_log (
     consumer_group VARCHAR(128)   NOT NULL,
     message_key    VARCHAR(128)   NOT NULL,
     topic          VARCHAR(255)   NOT NULL,
-    consumed_at    TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    consumed_at    TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
     PRIMARY KEY (consumer_group, topic, message_key)
 );
 CREATE INDEX IF NOT EXISTS idx_txmsg_consume_log_consumed_at ON txmsg_consume_log (consumed_at);
@@ -45,8 +45,8 @@ CREATE TABLE IF NOT EXISTS txmsg_dead_letter (
     body             BYTEA          NOT NULL,
     properties       TEXT           NOT NULL,
     attempts         INT            NOT NULL,
-    first_failure_at TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    last_failure_at  TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    first_failure_at TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
+    last_failure_at  TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
     cause            TEXT           NOT NULL,
     status           VARCHAR(16)    NOT NULL,
     resolution       VARCHAR(1024)  NULL,
@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
     body           BYTEA          NOT NULL,
     properties     TEXT           NOT NULL,
     born_at        TIMESTAMPTZ(3) NOT NULL,
-    recorded_at    TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    recorded_at    TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
     status         VARCHAR(16)    NOT NULL,
     resolution     VARCHAR(1024)  NULL,
     PRIMARY KEY (tx_id)
@@ -90,7 +90,7 @@ CREATE TABLE IF NOT EXISTS txmsg_outbox (
     properties     TEXT           NOT NULL,
     status         VARCHAR(16)    NOT NULL,
     attempts       INT            NOT NULL DEFAULT 0,
-    created_at     TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at     TIMESTAMPTZ(3) NOT NULL DEFAULT statement_timestamp(),
     cause          TEXT           NULL,
     published_at   TIMESTAMPTZ(3) NULL,
     resolution     VARCHAR(1024)  NULL,

@@ -148,6 +148,35 @@ public abstract class ConsumerAcceptanceTest {
     }
 
     @Test
+    void aHandlerThatCatchesADatabaseErrorIsAcknowledgedOnlyIfTheDatabaseKeepsItsEffect() throws Exception {
+        // MySQL, MariaDB and H2 undo the failed statement and go on; PostgreSQL aborts the whole
+        // transaction, and its COMMIT would roll back without an error: acknowledging the message
+        // then would lose its effect.
+        consumers(Subscription.of(group, topic, (m, ctx) -> {
+            recordEffect("a").handle(m, ctx);
+            try (PreparedStatement ps = ctx.connection().prepareStatement("SELECT * FROM no_such_table")) {
+                ps.executeQuery();
+            } catch (java.sql.SQLException ignored) {
+                // the handler goes on, as if the error did not matter
+            }
+        }));
+
+        String txId = newTxId();
+        send(txId, 0);
+
+        if (db.kind().equals("postgresql")) {
+            await().atMost(PATIENCE).until(() -> consumed("retry") >= 1);
+            assertThat(consumed("applied")).as("acknowledged as applied").isZero();
+            assertThat(effects(txId)).isZero();
+            assertThat(deadLetter(txId)).as("its failure record").isNotNull();
+            assertThat(deadLetter(txId).cause()).contains("aborted");
+        } else {
+            await().atMost(PATIENCE).until(() -> consumed("applied") == 1);
+            assertThat(effects(txId)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFailureRecordThatCouldNotBeRemovedIsRemovedByTheNextDelivery() throws Exception {
         // As above, and the first redelivery, a duplicate, also loses its connection when it removes
         // the failure record: the record must not stay RETRYING for an operator to puzzle over.

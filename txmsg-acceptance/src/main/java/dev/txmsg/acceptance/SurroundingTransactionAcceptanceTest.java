@@ -190,6 +190,78 @@ public abstract class SurroundingTransactionAcceptanceTest {
     }
 
     @Test
+    void aDatabaseErrorCaughtAfterTheSendDeliversOnlyIfTheDatabaseKeepsTheTransaction() {
+        // PostgreSQL aborts a transaction at its first error and its COMMIT then rolls back without
+        // an error, while Spring reports it committed: the message must not follow the report.
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<SendReceipt> result = new AtomicReference<>();
+
+            Throwable thrown = catchThrowable(() -> p.tx.executeWithoutResult(status -> {
+                result.set(p.sender.send(created("e-1"), (ctx, id) ->
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id), "e-1"));
+                try {
+                    p.jdbc.update("INSERT INTO other_work (id) VALUES ('dup'), ('dup')");
+                } catch (org.springframework.dao.DataAccessException duplicate) {
+                    // the application goes on, as if the error did not matter
+                }
+            }));
+
+            String txId = result.get().transactionId();
+            if (db.kind().equals("postgresql")) {
+                assertThat(thrown).isInstanceOf(org.springframework.transaction.TransactionSystemException.class)
+                    .hasMessageContaining("aborted");
+                assertThat(p.orders.count("e-1")).isZero();
+                await().during(neverWindow()).atMost(neverWindow().plusSeconds(5)).until(() -> consumer.count(txId) == 0);
+            } else {
+                assertThat(thrown).isNull();
+                assertThat(p.orders.count("e-1")).isEqualTo(1);
+                await().atMost(PATIENCE).until(() -> consumer.count(txId) == 1);
+            }
+        });
+    }
+
+    @Test
+    void anExecutorThatCatchesADatabaseErrorInsideTheSendLeavesTheSurroundingTransactionUsable() {
+        // Inside txmsg's savepoint: on PostgreSQL the send is rolled back to its savepoint (which
+        // PostgreSQL allows after an error) and the surrounding transaction commits its own work.
+        app().run(context -> {
+            Parts p = new Parts(context);
+            AtomicReference<String> txId = new AtomicReference<>();
+
+            Throwable thrown = catchThrowable(() -> p.tx.executeWithoutResult(status -> {
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('before-e-2')");
+                Throwable sent = catchThrowable(() -> p.sender.send(created("e-2"), (ctx, id) -> {
+                    txId.set(ctx.transactionId());
+                    p.jdbc.update("INSERT INTO orders (id, amount) VALUES (?, 1.00)", id);
+                    try {
+                        p.jdbc.update("INSERT INTO other_work (id) VALUES ('dup-2'), ('dup-2')");
+                    } catch (org.springframework.dao.DataAccessException duplicate) {
+                        // the executor goes on
+                    }
+                }, "e-2"));
+                if (db.kind().equals("postgresql")) {
+                    assertThat(sent).isInstanceOf(dev.txmsg.api.TransactionRollbackOnlyException.class);
+                } else {
+                    assertThat(sent).isNull();
+                }
+                p.jdbc.update("INSERT INTO other_work (id) VALUES ('after-e-2')");
+            }));
+
+            assertThat(thrown).isNull();
+            assertThat(p.jdbc.queryForObject("SELECT COUNT(*) FROM other_work WHERE id IN ('before-e-2', 'after-e-2')", Integer.class))
+                .isEqualTo(2);
+            boolean kept = !db.kind().equals("postgresql");
+            assertThat(p.orders.count("e-2")).isEqualTo(kept ? 1 : 0);
+            if (kept) {
+                await().atMost(PATIENCE).until(() -> consumer.count(txId.get()) == 1);
+            } else {
+                await().during(neverWindow()).atMost(neverWindow().plusSeconds(5)).until(() -> consumer.count(txId.get()) == 0);
+            }
+        });
+    }
+
+    @Test
     void outerRollbackIsNeverDeliveredAndLeavesNoLogRow() {
         app().run(context -> {
             Parts p = new Parts(context);

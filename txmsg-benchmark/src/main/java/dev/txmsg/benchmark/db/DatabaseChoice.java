@@ -47,8 +47,9 @@ public record DatabaseChoice(String url, String user, String password, Kind kind
             return mysql(value, user == null ? "root" : user, password);
         }
         if (value.startsWith("jdbc:postgresql:")) {
-            if (!value.matches("jdbc:postgresql://[^/?]+/\\w+([?].*)?")) {
-                throw new IllegalArgumentException("--db: '" + value + "' names no database; write jdbc:postgresql://host:port/database");
+            if (!value.matches("jdbc:postgresql://[^/?]+/[a-z_][a-z0-9_]*([?].*)?")) {
+                throw new IllegalArgumentException("--db: '" + value + "' names no database (in lower case: letters, digits and _); "
+                    + "write jdbc:postgresql://host:port/database");
             }
             return new DatabaseChoice(withDefaults(value, "connectTimeout=5"), user == null ? "postgres" : user, password, Kind.POSTGRESQL);
         }

@@ -140,7 +140,8 @@ public final class ConsumePipeline {
         }
         try {
             if (tx.commit() == LocalTransaction.Outcome.ROLLED_BACK) {
-                return Attempt.failed(new IllegalStateException("the handler's transaction was marked rollback-only and rolled back"));
+                return Attempt.failed(new IllegalStateException("the handler's transaction was rolled back instead of committed: it was "
+                    + "marked rollback-only, or the database aborted it at an error the handler caught (PostgreSQL)"));
             }
         } catch (Exception e) {
             // Unknown: if it did commit, the next delivery finds the consume-log row.
@@ -173,11 +174,15 @@ public final class ConsumePipeline {
             message.keys(), message.rawBody(), message.properties(), message.attempt(), describe(cause), dead);
     }
 
-    /** A failure as recorded: its stack trace, cut at 16,000 characters. */
+    /**
+     * A failure as recorded: its stack trace, cut at 16,000 characters, NUL characters shown as
+     * {@code \0} (PostgreSQL's text columns refuse them, and a cause that cannot be recorded would
+     * never become a dead letter).
+     */
     public static String describe(Throwable cause) {
         StringWriter out = new StringWriter();
         cause.printStackTrace(new PrintWriter(out));
-        String text = out.toString();
+        String text = out.toString().replace("\u0000", "\\0");
         return text.length() > MAX_CAUSE_CHARS ? text.substring(0, MAX_CAUSE_CHARS) + "\n..." : text;
     }
 

@@ -160,6 +160,18 @@ public final class OutboxFlow implements SendPath {
             tx.rollback(); // an added message failed and the executor went on: not without it
             throw refused;
         }
+        boolean aborted;
+        try {
+            aborted = dev.txmsg.rocketmq.tx.AbortedTransactions.isAborted(tx.connection());
+        } catch (SQLException e) {
+            tx.rollback();
+            throw new LogRowNotWrittenException(firstId, e);
+        }
+        if (aborted) {
+            // PostgreSQL aborted the transaction at an error the executor caught: nothing of it commits
+            tx.rollback();
+            throw new TransactionRollbackOnlyException(firstId);
+        }
         Set<String> undone;
         try {
             undone = added.isEmpty() ? Set.of() : undone(tx.connection(), added);

@@ -104,6 +104,15 @@ public final class OutboxStore {
 
     /** Writes {@code rows} in the caller's transaction, in order, in one statement. */
     public void insert(Connection c, List<NewRow> rows) throws SQLException {
+        // PostgreSQL's protocol takes at most 65,535 parameters per statement (9 per row here)
+        for (int from = 0; from < rows.size(); from += INSERT_CHUNK) {
+            insertChunk(c, rows.subList(from, Math.min(rows.size(), from + INSERT_CHUNK)));
+        }
+    }
+
+    private static final int INSERT_CHUNK = 1000;
+
+    private void insertChunk(Connection c, List<NewRow> rows) throws SQLException {
         StringBuilder sql = new StringBuilder(INSERT.length() + rows.size() * (INSERT_VALUES.length() + 2)).append(INSERT);
         for (int i = 0; i < rows.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(INSERT_VALUES);
@@ -786,8 +795,13 @@ public final class OutboxStore {
         return group;
     }
 
+    /** At most {@code max} characters, NUL shown as {@code \0} (PostgreSQL's text columns refuse it). */
     private static String fit(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        if (s == null) {
+            return null;
+        }
+        String text = s.replace("\u0000", "\\0");
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
     private <T> T inOwnTransaction(SqlWork<T> work) throws SQLException {

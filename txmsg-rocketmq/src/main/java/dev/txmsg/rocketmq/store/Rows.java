@@ -49,8 +49,10 @@ final class Rows {
         return tag == null ? null : fit(tag, 255);
     }
 
+    /** At most {@code max} characters, NUL shown as {@code \0} (PostgreSQL's text columns refuse it). */
     private static String fit(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max);
+        String text = s.replace("\u0000", "\\0");
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
     /** Keys from their stored form. */

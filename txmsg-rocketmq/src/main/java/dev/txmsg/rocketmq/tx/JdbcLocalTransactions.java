@@ -53,6 +53,12 @@ public final class JdbcLocalTransactions implements LocalTransactions {
         @Override
         public Outcome commit() throws SQLException {
             try {
+                if (AbortedTransactions.isAborted(connection)) {
+                    // PostgreSQL would roll back at COMMIT without a word: say so instead
+                    connection.rollback();
+                    release();
+                    return Outcome.ROLLED_BACK;
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 abandon();

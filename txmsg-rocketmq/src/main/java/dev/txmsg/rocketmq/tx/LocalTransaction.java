@@ -16,7 +16,8 @@ public interface LocalTransaction {
      * transaction's outcome decides).
      *
      * @return {@link Outcome#COMMITTED}, or {@link Outcome#ROLLED_BACK} if the transaction had been
-     *         marked rollback-only and was rolled back instead
+     *         marked rollback-only, or aborted by the database (PostgreSQL, after an error the
+     *         executor or handler caught), and was rolled back instead
      * @throws Exception if the commit failed: its outcome is unknown
      */
     Outcome commit() throws Exception;
@@ -44,7 +45,7 @@ public interface LocalTransaction {
     enum Outcome {
         /** Committed (or, joined, the savepoint was released). */
         COMMITTED,
-        /** Rolled back instead, because the transaction was rollback-only. */
+        /** Rolled back instead, because the transaction was rollback-only or aborted by the database. */
         ROLLED_BACK
     }
 }

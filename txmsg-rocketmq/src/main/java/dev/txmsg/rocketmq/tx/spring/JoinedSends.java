@@ -25,6 +25,7 @@ final class JoinedSends implements TransactionSynchronization {
 
     private final Map<Object, Long> savepoints = new IdentityHashMap<>();
     private final List<Send> sends = new ArrayList<>();
+    private java.sql.Connection connection;
     private long sequence;
 
     private JoinedSends() {
@@ -40,6 +41,27 @@ final class JoinedSends implements TransactionSynchronization {
         JoinedSends sends = new JoinedSends();
         TransactionSynchronizationManager.registerSynchronization(sends);
         return sends;
+    }
+
+    /** The connection of the transaction (txmsg joins only a transaction that holds its DataSource's). */
+    void watch(java.sql.Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
+     * Refuses to commit a transaction that PostgreSQL aborted at an error the application caught
+     * after a send: its COMMIT would roll back without a word while Spring reported it committed,
+     * and the message would follow a transaction that did not happen. Spring rolls back instead
+     * and the caller sees this exception; the messages are rolled back.
+     */
+    @Override
+    public void beforeCommit(boolean readOnly) {
+        if (connection != null && !sends.isEmpty() && SpringLocalTransactions.aborted(connection)) {
+            throw new org.springframework.transaction.TransactionSystemException("the database aborted this transaction at an "
+                + "error that was caught after txmsg sent in it (PostgreSQL ends a transaction at its first error, and a COMMIT "
+                + "would roll it back without a word): rolled back instead, with its " + sends.size() + " message(s). Let the "
+                + "error roll the transaction back, or catch it inside a savepoint (PROPAGATION_NESTED).");
+        }
     }
 
     /** The position of the latest savepoint: right after txmsg took its own, that savepoint's. */

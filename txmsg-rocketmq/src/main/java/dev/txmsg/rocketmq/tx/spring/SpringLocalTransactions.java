@@ -273,11 +273,23 @@ public final class SpringLocalTransactions implements LocalTransactions {
                     + dataSource + ", so the log row would commit on its own. Nothing was committed; the message was rolled "
                     + "back. Give txmsg the transaction manager of its DataSource.");
             }
+            if (joins) {
+                sends.watch(connection);
+            }
             // The savepoint just taken (if any) is where this send's log row begins.
             return new SpringTransaction(status, connection, sends, joins ? sends.mark() : 0, participates);
         } catch (RuntimeException | SQLException e) {
             transactionManager.rollback(status);
             throw e;
+        }
+    }
+
+    /** Whether the database aborted the transaction of {@code connection}; if it cannot tell, the commit will. */
+    static boolean aborted(Connection connection) {
+        try {
+            return dev.txmsg.rocketmq.tx.AbortedTransactions.isAborted(connection);
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -308,6 +320,13 @@ public final class SpringLocalTransactions implements LocalTransactions {
 
         @Override
         public Outcome commit() {
+            if (aborted(connection)) {
+                // PostgreSQL aborted the transaction at an error the executor caught: a COMMIT would
+                // roll it back without a word, a savepoint release would fail. Roll back (to the
+                // savepoint, where the surrounding transaction goes on) and say so.
+                rollback();
+                return Outcome.ROLLED_BACK;
+            }
             release();
             if (sends == null && status.isRollbackOnly()) {
                 // An inner @Transactional call failed and marked the transaction: Spring would roll
