@@ -44,6 +44,11 @@ final class DatabaseServer {
         this.dropOptions = dropOptions;
     }
 
+    /** The server's name, for messages. */
+    String displayName() {
+        return name;
+    }
+
     String host() {
         return env(envPrefix + "_HOST", defaultHost);
     }

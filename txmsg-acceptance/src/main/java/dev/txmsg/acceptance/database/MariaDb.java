@@ -10,18 +10,6 @@ public final class MariaDb {
     private MariaDb() {
     }
 
-    static String user() {
-        return DatabaseServer.MARIADB.user();
-    }
-
-    static String password() {
-        return DatabaseServer.MARIADB.password();
-    }
-
-    static String url(String database) {
-        return DatabaseServer.MARIADB.url(database);
-    }
-
     /** Whether the CI run demands every leg. */
     public static boolean required() {
         return DatabaseServer.required();
@@ -35,13 +23,5 @@ public final class MariaDb {
     /** Why it is unreachable, and how to enable it. */
     public static String unreachableReason() {
         return DatabaseServer.MARIADB.unreachableReason();
-    }
-
-    static void createDatabase(String name) {
-        DatabaseServer.MARIADB.createDatabase(name);
-    }
-
-    static void dropDatabase(String name) {
-        DatabaseServer.MARIADB.dropDatabase(name);
     }
 }

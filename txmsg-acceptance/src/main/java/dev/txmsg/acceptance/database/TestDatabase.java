@@ -30,12 +30,18 @@ public abstract class TestDatabase implements AutoCloseable {
 
     /** A new database on the local MariaDB; see {@link MariaDb}. */
     public static TestDatabase mariaDb() {
-        return new MariaDbDatabase();
+        // InnoDB names the blocking transaction of every lock wait
+        return new ServerDatabase(DatabaseServer.MARIADB, "mariadb", 24, "SELECT CONNECTION_ID()",
+            thread -> "SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w JOIN information_schema.INNODB_TRX b "
+                + "ON b.trx_id = w.blocking_trx_id WHERE b.trx_mysql_thread_id = " + thread);
     }
 
     /** A new database on the local PostgreSQL; see {@link PostgreSql}. */
     public static TestDatabase postgreSql() {
-        return new PostgreSqlDatabase();
+        // PostgreSQL names the sessions blocking each waiting one. A smaller pool: the server's 100
+        // connections are shared by two test JVMs, each with a database or two open.
+        return new ServerDatabase(DatabaseServer.POSTGRESQL, "postgresql", 16, "SELECT pg_backend_pid()",
+            pid -> "SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> " + pid + " AND " + pid + " = ANY(pg_blocking_pids(pid))");
     }
 
     /** A new database of the same kind as this one. */
@@ -152,98 +158,63 @@ public abstract class TestDatabase implements AutoCloseable {
         }
     }
 
-    private static final class MariaDbDatabase extends TestDatabase {
-        private final String database;
-
-        MariaDbDatabase() {
-            this("txmsg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-        }
-
-        private MariaDbDatabase(String database) {
-            super(createAndPool(database));
-            this.database = database;
-        }
-
-        private static HikariDataSource createAndPool(String database) {
-            MariaDb.createDatabase(database);
-            return pool(MariaDb.url(database), MariaDb.user(), MariaDb.password(), 24);
-        }
-
-        @Override
-        public TestDatabase another() {
-            return mariaDb();
-        }
-
-        @Override
-        public String kind() {
-            return "mariadb";
-        }
-
-        /** InnoDB names the blocking transaction of every lock wait: count those blocked by {@code own}'s. */
-        @Override
-        public long waitsOn(Connection own) throws SQLException {
-            long thread;
-            try (Statement s = own.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
-                rs.next();
-                thread = rs.getLong(1);
-            }
-            return queryLong("SELECT COUNT(*) FROM information_schema.INNODB_LOCK_WAITS w "
-                + "JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id WHERE b.trx_mysql_thread_id = " + thread);
-        }
-
-        @Override
-        public void close() {
-            super.close();
-            MariaDb.dropDatabase(database);
-        }
-    }
-
     /**
-     * A database on the local PostgreSQL. Its pool is smaller than the others' (16): the server's
-     * 100 connections are shared by two test JVMs, each with a database or two open.
+     * A database of its own on a server ({@link DatabaseServer}), dropped on close. A lock wait is
+     * found from the server's own view of who blocks whom: {@code ownSession} names the test's
+     * session, {@code blockedBy} counts the sessions that session blocks.
      */
-    private static final class PostgreSqlDatabase extends TestDatabase {
+    private static final class ServerDatabase extends TestDatabase {
+        private final DatabaseServer server;
         private final String database;
+        private final String kind;
+        private final String ownSession;
+        private final java.util.function.LongFunction<String> blockedBy;
 
-        PostgreSqlDatabase() {
-            this("txmsg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        private ServerDatabase(DatabaseServer server, String kind, int poolSize, String ownSession,
+            java.util.function.LongFunction<String> blockedBy) {
+            this(server, "txmsg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), kind, poolSize, ownSession,
+                blockedBy);
         }
 
-        private PostgreSqlDatabase(String database) {
-            super(createAndPool(database));
+        private ServerDatabase(DatabaseServer server, String database, String kind, int poolSize, String ownSession,
+            java.util.function.LongFunction<String> blockedBy) {
+            super(createAndPool(server, database, poolSize));
+            this.server = server;
             this.database = database;
+            this.kind = kind;
+            this.ownSession = ownSession;
+            this.blockedBy = blockedBy;
         }
 
-        private static HikariDataSource createAndPool(String database) {
-            DatabaseServer.POSTGRESQL.createDatabase(database);
-            return pool(PostgreSql.url(database), PostgreSql.user(), PostgreSql.password(), 16);
+        private static HikariDataSource createAndPool(DatabaseServer server, String database, int poolSize) {
+            server.createDatabase(database);
+            return pool(server.url(database), server.user(), server.password(), poolSize);
         }
 
         @Override
         public TestDatabase another() {
-            return postgreSql();
+            return new ServerDatabase(server, kind, dataSource.getMaximumPoolSize(), ownSession, blockedBy);
         }
 
         @Override
         public String kind() {
-            return "postgresql";
+            return kind;
         }
 
-        /** PostgreSQL names the sessions blocking each waiting one: count those {@code own}'s session blocks. */
         @Override
         public long waitsOn(Connection own) throws SQLException {
-            long pid;
-            try (Statement s = own.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            long session;
+            try (Statement s = own.createStatement(); ResultSet rs = s.executeQuery(ownSession)) {
                 rs.next();
-                pid = rs.getLong(1);
+                session = rs.getLong(1);
             }
-            return queryLong("SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> " + pid + " AND " + pid + " = ANY(pg_blocking_pids(pid))");
+            return queryLong(blockedBy.apply(session));
         }
 
         @Override
         public void close() {
             super.close();
-            DatabaseServer.POSTGRESQL.dropDatabase(database);
+            server.dropDatabase(database);
         }
     }
 }

@@ -1,0 +1,2 @@
+-- txmsg 0.1 did not support PostgreSQL: there is nothing to upgrade. Create the tables with
+-- txmsg/schema/postgresql.sql (or txmsg.initialize-schema=always).
