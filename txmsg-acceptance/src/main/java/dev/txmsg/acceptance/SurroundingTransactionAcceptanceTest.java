@@ -209,9 +209,11 @@ public abstract class SurroundingTransactionAcceptanceTest {
 
             String txId = result.get().transactionId();
             if (db.kind().equals("postgresql")) {
-                assertThat(thrown).isInstanceOf(org.springframework.transaction.TransactionSystemException.class)
-                    .hasMessageContaining("aborted");
+                assertThat(thrown).isInstanceOf(IllegalStateException.class).hasMessageContaining("aborted");
                 assertThat(p.orders.count("e-1")).isZero();
+                // rolled back, not left to a check-back as an unknown outcome
+                assertThat(p.meters.counter("txmsg.send", "group", group, "outcome", "rolled_back").count()).isEqualTo(1);
+                assertThat(logRows(txId)).isZero();
                 await().during(neverWindow()).atMost(neverWindow().plusSeconds(5)).until(() -> consumer.count(txId) == 0);
             } else {
                 assertThat(thrown).isNull();

@@ -131,6 +131,11 @@ public final class ConsumePipeline {
                 return new Attempt(Outcome.DUPLICATE, null);
             }
             subscription.handler().handle(message, new Context(group, tx.connection()));
+            if (dev.txmsg.rocketmq.tx.AbortedTransactions.isAborted(tx.connection())) {
+                tx.rollback();
+                return Attempt.failed(new IllegalStateException("the database aborted the handler's transaction at an error the "
+                    + "handler caught (PostgreSQL ends a transaction at its first error): rolled back, delivered again"));
+            }
             if (message.attempt() > 1) {
                 store.clearRetrying(tx.connection(), group, message.topic(), message.deduplicationKey());
             }

@@ -32,6 +32,9 @@ public final class SchemaInitializer {
                 }
                 try (Statement s = c.createStatement()) {
                     s.execute(statement);
+                    if (!c.getAutoCommit()) {
+                        c.commit(); // one at a time: a rollback below must not undo the tables created before
+                    }
                 } catch (SQLException e) {
                     if (!createdMeanwhile(e)) {
                         throw e;

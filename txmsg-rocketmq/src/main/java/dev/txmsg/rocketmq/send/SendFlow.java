@@ -209,6 +209,20 @@ public final class SendFlow implements SendPath {
             abandonAll(batch, null, refused);
             throw refused;
         }
+        boolean aborted;
+        try {
+            aborted = dev.txmsg.rocketmq.tx.AbortedTransactions.isAborted(tx.connection());
+        } catch (SQLException e) {
+            tx.rollback();
+            abandonAll(batch, null, e);
+            throw new LogRowNotWrittenException(first.txId, e);
+        }
+        if (aborted) {
+            // PostgreSQL aborted the transaction at an error the executor caught: nothing of it commits
+            tx.rollback();
+            abandonAll(batch, null, null);
+            throw new TransactionRollbackOnlyException(first.txId);
+        }
         try {
             undoneByASavepoint(batch, tx.connection());
         } catch (SQLException | RuntimeException e) {

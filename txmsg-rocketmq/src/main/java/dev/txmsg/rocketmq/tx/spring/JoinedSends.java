@@ -52,12 +52,14 @@ final class JoinedSends implements TransactionSynchronization {
      * Refuses to commit a transaction that PostgreSQL aborted at an error the application caught
      * after a send: its COMMIT would roll back without a word while Spring reported it committed,
      * and the message would follow a transaction that did not happen. Spring rolls back instead
-     * and the caller sees this exception; the messages are rolled back.
+     * and the caller sees this exception; the messages are rolled back. (Not a
+     * {@code TransactionException}: Spring would report such a commit failure's outcome as unknown
+     * and not roll back.)
      */
     @Override
     public void beforeCommit(boolean readOnly) {
         if (connection != null && !sends.isEmpty() && SpringLocalTransactions.aborted(connection)) {
-            throw new org.springframework.transaction.TransactionSystemException("the database aborted this transaction at an "
+            throw new IllegalStateException("the database aborted this transaction at an "
                 + "error that was caught after txmsg sent in it (PostgreSQL ends a transaction at its first error, and a COMMIT "
                 + "would roll it back without a word): rolled back instead, with its " + sends.size() + " message(s). Let the "
                 + "error roll the transaction back, or catch it inside a savepoint (PROPAGATION_NESTED).");
