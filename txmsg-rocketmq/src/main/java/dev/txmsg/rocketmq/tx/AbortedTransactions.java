@@ -10,8 +10,9 @@ import java.util.Locale;
  * Whether the database already aborted a transaction. PostgreSQL aborts a transaction at its first
  * error, and a COMMIT of an aborted transaction rolls it back and returns without an error (the
  * driver reports nothing): a transaction whose executor or handler caught a database error and went
- * on would look committed while nothing of it is. MySQL, MariaDB and H2 keep such a transaction
- * going, so there the question is always no.
+ * on would look committed while nothing of it is. MySQL, MariaDB and H2 undo only the failed
+ * statement and keep the transaction going, so there the answer is always no (a deadlock there
+ * rolls back the whole transaction, and the next statement begins a new one: not detectable here).
  */
 public final class AbortedTransactions {
 
