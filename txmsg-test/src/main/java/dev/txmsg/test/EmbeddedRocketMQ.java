@@ -2,8 +2,11 @@ package dev.txmsg.test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.apache.rocketmq.broker.BrokerController;
@@ -12,6 +15,7 @@ import org.apache.rocketmq.common.MQVersion;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.topic.TopicValidator;
 import org.apache.rocketmq.namesrv.NamesrvController;
+import org.apache.rocketmq.remoting.RemotingServer;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
 
@@ -27,7 +31,7 @@ import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
  * }
  * }</pre>
  *
- * <p>Starting takes two to three seconds and stopping ten to twenty: share one instance between
+ * <p>Starting takes two to three seconds and stopping about five: share one instance between
  * tests (the JUnit 5 {@link EmbeddedRocketMQExtension} does). The defaults suit tests; see
  * {@link Builder} for each setting. Not thread-safe: start, stop and restart from one thread.
  */
@@ -120,7 +124,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     public synchronized void stopBroker() {
         BrokerController b = requireBroker();
         broker = null;
-        b.shutdown();
+        shutDown(b, false);
     }
 
     /** Starts the broker again on the same store and the same port, after {@link #stopBroker()}. */
@@ -162,15 +166,78 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (broker != null) {
-            broker.shutdown();
+            BrokerController b = broker;
             broker = null;
-        }
-        if (nameServer != null) {
+            shutDown(b, true);
+        } else if (nameServer != null) {
             nameServer.shutdown();
-            nameServer = null;
         }
+        nameServer = null;
         if (ownsStoreDir) {
             StoreDirectories.delete(storeDir);
+        }
+    }
+
+    /**
+     * Stops a broker (and the name server with it, if asked) in about half the time RocketMQ takes
+     * one piece after the other: each of its network servers and clients waits up to 3 s for its
+     * event thread, so once the broker has unregistered from the name server they are stopped side
+     * by side (RocketMQ's shutdown hook runs right after that). The broker's own shutdown then flushes
+     * and closes the store as always; stopping a network piece a second time does nothing.
+     */
+    private void shutDown(BrokerController b, boolean withNameServer) {
+        NamesrvController ns = withNameServer ? nameServer : null;
+        AtomicBoolean nameServerStopped = new AtomicBoolean(ns == null);
+        b.setShutdownHook(controller -> inParallel(
+            () -> shutDownIfPresent(controller.getRemotingServer()),
+            () -> shutDownIfPresent(controller.getFastRemotingServer()),
+            () -> controller.getBrokerOuterAPI().shutdown(),
+            () -> {
+                if (ns != null && nameServerStopped.compareAndSet(false, true)) {
+                    ns.shutdown();
+                }
+            }));
+        try {
+            b.shutdown();
+        } finally {
+            if (ns != null && nameServerStopped.compareAndSet(false, true)) {
+                ns.shutdown(); // the hook did not run (a RocketMQ that no longer calls it, or a failure before it)
+            }
+        }
+    }
+
+    /** Runs each task on a thread of its own and waits for all; a task's failure does not stop the others. */
+    private static void inParallel(Runnable... tasks) {
+        List<Thread> threads = new ArrayList<>();
+        for (Runnable task : tasks) {
+            Thread t = new Thread(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    // a piece that failed to stop is stopped again (or abandoned) by the broker's shutdown
+                }
+            }, "embedded-rocketmq-stop");
+            t.start();
+            threads.add(t);
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the store's shutdown after this must not see the flag; restored below
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void shutDownIfPresent(RemotingServer server) {
+        if (server != null) {
+            server.shutdown();
         }
     }
 

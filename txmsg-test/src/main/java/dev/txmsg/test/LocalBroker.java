@@ -1,5 +1,6 @@
 package dev.txmsg.test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +69,17 @@ public final class LocalBroker {
             System.exit(2);
             return;
         }
-        System.setProperty("user.home", store[0].toAbsolutePath().normalize().toString());
+        Path home = store[0].toAbsolutePath().normalize();
+        // RocksDB logs under user.home; netty's certificates and RocksDB's native library go to
+        // java.io.tmpdir: all of it in the store, nothing left in the system's temp directory.
+        System.setProperty("user.home", home.toString());
+        try {
+            System.setProperty("java.io.tmpdir", Files.createDirectories(home.resolve("tmp")).toString());
+        } catch (java.io.IOException e) {
+            System.err.println("local broker: cannot create " + home.resolve("tmp") + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         EmbeddedRocketMQ mq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
