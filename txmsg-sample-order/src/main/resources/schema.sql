@@ -5,6 +5,7 @@ CREATE TABLE IF NOT EXISTS orders (
     account_id          VARCHAR(64)   NOT NULL,
     amount              DECIMAL(12,2) NOT NULL,
     status              VARCHAR(16)   NOT NULL,
+    reason              VARCHAR(200)  NULL,
     idempotency_key     VARCHAR(128)  NULL UNIQUE,
     request_fingerprint VARCHAR(64)   NULL
 );

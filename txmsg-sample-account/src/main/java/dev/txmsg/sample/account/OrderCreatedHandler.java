@@ -38,7 +38,9 @@ class OrderCreatedHandler implements MessageHandler {
             LOG.info("order {}: debited {} from account {}", order.orderId(), order.amount(), order.accountId());
             return;
         }
-        String reason = accounts.find(order.accountId()).isPresent() ? "insufficient funds" : "unknown account";
+        String reason = accounts.find(order.accountId())
+            .map(a -> "insufficient funds (balance " + a.balance().toPlainString() + ")")
+            .orElse("unknown account " + order.accountId());
         reply(order, Events.ACCOUNT_REJECTED, reason);
         LOG.info("order {}: rejected ({}), account {}", order.orderId(), reason, order.accountId());
     }

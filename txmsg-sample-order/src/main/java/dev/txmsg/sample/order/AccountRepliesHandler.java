@@ -28,12 +28,18 @@ class AccountRepliesHandler implements MessageHandler {
     public void handle(ReceivedMessage message, ConsumeContext context) {
         Events.AccountReply reply = message.payload(Events.AccountReply.class);
         Order.Status status = Events.ACCOUNT_DEBITED.equals(message.tag()) ? Order.Status.PAID : Order.Status.CANCELLED;
-        if (orders.settle(reply.orderId(), status)) {
+        if (orders.settle(reply.orderId(), status, status == Order.Status.CANCELLED ? reason(reply) : null)) {
             LOG.info("order {} {}{}", reply.orderId(), status, reply.reason() == null ? "" : " (" + reply.reason() + ")");
             return;
         }
         Order order = orders.find(reply.orderId())
             .orElseThrow(() -> new NonRetryableException("no order " + reply.orderId() + " for " + message.tag()));
         LOG.warn("order {} is already {}; ignored {}", order.id(), order.status(), message.tag());
+    }
+
+    /** The account service's reason, shortened to what the column holds. */
+    private static String reason(Events.AccountReply reply) {
+        String reason = reply.reason() == null ? "rejected by the account service" : reply.reason();
+        return reason.length() <= 200 ? reason : reason.substring(0, 199) + "…";
     }
 }

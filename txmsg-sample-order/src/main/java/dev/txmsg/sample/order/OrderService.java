@@ -36,7 +36,7 @@ class OrderService {
      * @throws IdempotencyConflictException if the key was used with a different request
      */
     Placed place(OrderRequest request, String idempotencyKey) {
-        Order order = new Order(UUID.randomUUID().toString(), request.accountId(), request.amount(), Order.Status.PENDING);
+        Order order = Order.pending(UUID.randomUUID().toString(), request.accountId(), request.amount());
         TxMessage created = TxMessage.builder(Events.ORDER_EVENTS)
             .tag(Events.ORDER_CREATED)
             .key(order.id())

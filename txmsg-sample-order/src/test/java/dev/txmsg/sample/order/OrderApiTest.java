@@ -43,6 +43,9 @@ class OrderApiTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    OrderRepository orders;
+
     @BeforeAll
     static void broker(EmbeddedRocketMQ broker) {
         mq = broker;
@@ -110,6 +113,36 @@ class OrderApiTest {
         ResponseEntity<String> noAccount = http.getForEntity("/orders", String.class);
         assertThat(noAccount.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(noAccount.getBody()).contains("accountId");
+    }
+
+    @Test
+    void aCancelledOrderSaysWhyAndASettledOneCannotBeSettledAgain() {
+        String cancelled = (String) post("{\"accountId\":\"C1\",\"amount\":9.99}", null).getBody().get("id");
+        String paid = (String) post("{\"accountId\":\"C1\",\"amount\":1.00}", null).getBody().get("id");
+
+        assertThat(orders.settle(cancelled, Order.Status.CANCELLED, "insufficient funds (balance 5.00)")).isTrue();
+        assertThat(orders.settle(paid, Order.Status.PAID, null)).isTrue();
+        assertThat(orders.settle(cancelled, Order.Status.PAID, null)).as("already settled").isFalse();
+
+        assertThat(http.getForEntity("/orders/" + cancelled, String.class).getBody())
+            .contains("\"status\":\"CANCELLED\"", "\"reason\":\"insufficient funds (balance 5.00)\"");
+        assertThat(http.getForEntity("/orders/" + paid, String.class).getBody())
+            .contains("\"status\":\"PAID\"").doesNotContain("reason");
+        List<Map<String, Object>> listed = http.getForObject("/orders?accountId=C1", List.class);
+        assertThat(listed).extracting(o -> o.get("reason")).containsExactly("insufficient funds (balance 5.00)", null);
+    }
+
+    @Test
+    void anOrdersTableOfAnEarlierVersionGetsItsReasonColumnAtStart() {
+        jdbc.execute("ALTER TABLE orders DROP COLUMN reason");
+        try {
+            orders.addReasonToAnOlderTable();
+        } finally {
+            orders.addReasonToAnOlderTable(); // the column back for the other tests, whatever happened
+        }
+        String id = (String) post("{\"accountId\":\"U1\",\"amount\":1.00}", null).getBody().get("id");
+        assertThat(orders.settle(id, Order.Status.CANCELLED, "unknown account U1")).isTrue();
+        assertThat(orders.find(id)).hasValueSatisfying(o -> assertThat(o.reason()).isEqualTo("unknown account U1"));
     }
 
     @Test
