@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,13 +19,15 @@ import dev.txmsg.test.EmbeddedRocketMQ;
 
 /**
  * The one-command demo: a local RocketMQ (name server on 127.0.0.1:9876), the account and order
- * services from their jars on embedded H2, a few accounts, a few orders (some that their balance
- * cannot cover), printed as they settle; then everything keeps running for curl until Ctrl-C.
+ * services from their jars on embedded H2, three accounts, and seven orders placed one at a time,
+ * each printed when it settles (PAID, or CANCELLED with the account service's reason); then
+ * everything keeps running for curl until Ctrl-C, which stops it all in a few seconds.
  *
- * <pre>java -jar txmsg-demo/target/txmsg-demo-0.1.0-SNAPSHOT.jar [--mode outbox]</pre>
+ * <pre>java -jar txmsg-demo/target/txmsg-demo-0.1.0-SNAPSHOT.jar [--mode outbox] [--order-port 9081] ...</pre>
  *
- * <p>{@code --mode outbox} runs both services in outbox mode ({@code txmsg.mode=outbox}); the
- * default is half-message mode.
+ * <p>{@link DemoOptions#USAGE} lists the options. The ports are checked before anything starts;
+ * one in use stops the demo with a message that names it and the option that changes it.
+ * RocketMQ's own log and the services' logs go to files under {@code target/demo}.
  */
 public final class Demo {
 
@@ -35,130 +37,178 @@ public final class Demo {
         {"alice", "12.50"}, {"bob", "25.00"}, {"carol", "9.99"}, {"alice", "40.00"}, {"bob", "10.00"},
         {"alice", "60.00"}, {"dave", "1.00"},
     };
+    /** Counted down by the shutdown hook (Ctrl-C): starting services and stopping them never overlap. */
+    private static final CountDownLatch STOPPING = new CountDownLatch(1);
+    private static final Object LIFECYCLE = new Object();
 
     private Demo() {
     }
 
     public static void main(String[] args) throws Exception {
-        String mode;
-        try {
-            mode = mode(args);
-        } catch (IllegalArgumentException e) {
-            say(e.getMessage());
-            System.exit(2);
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(DemoOptions.USAGE);
             return;
         }
-        Path root = SampleJars.checkout();
-        Path work = root.resolve("target").resolve("demo");
-        deleteRecursively(work);
-        Files.createDirectories(work);
-        // RocksDB, inside the broker, logs under user.home: keep it in the demo's directory.
-        System.setProperty("user.home", work.toString());
-
-        say("starting a local RocketMQ (name server 127.0.0.1:9876, store " + work.resolve("broker") + ")");
-        EmbeddedRocketMQ broker;
+        DemoOptions options;
         try {
-            broker = EmbeddedRocketMQ.builder().nameServerPort(9876).storeDirectory(work.resolve("broker")).build().start();
+            options = DemoOptions.parse(args);
+            options.requirePortsFree();
+        } catch (IllegalArgumentException e) {
+            say(e.getMessage());
+            System.out.println(DemoOptions.USAGE);
+            System.exit(2);
+            return;
         } catch (IllegalStateException e) {
-            say("could not start RocketMQ on port 9876 (" + e.getMessage() + "): is another demo or broker running? "
-                + "Stop it and try again.");
+            say(e.getMessage());
             System.exit(1);
             return;
         }
+        try {
+            run(options);
+        } catch (Exception e) {
+            // Ctrl-C while starting stops the services too, which this thread may notice first.
+            if (STOPPING.await(3, TimeUnit.SECONDS)) {
+                return; // the shutdown hook says what it does
+            }
+            say("the demo failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            say("the logs are in " + shown(workDirectory()) + " (rocketmq.log, account-service.log, order-service.log)");
+            System.exit(1);
+        }
+    }
+
+    /** {@code target/demo} of the checkout, or {@code -Dtxmsg.demo.dir} (the demo's own test uses another). */
+    private static Path workDirectory() {
+        String dir = System.getProperty("txmsg.demo.dir");
+        return dir != null ? Path.of(dir).toAbsolutePath() : SampleJars.checkout().resolve("target").resolve("demo");
+    }
+
+    /** A path as the demo prints it: relative to the checkout where it lies inside. */
+    private static Path shown(Path path) {
+        Path root = SampleJars.checkout();
+        return path.startsWith(root) ? root.relativize(path) : path;
+    }
+
+    private static void run(DemoOptions options) throws Exception {
+        long began = System.nanoTime();
+        Path root = SampleJars.checkout();
+        Path work = workDirectory();
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        Path shown = shown(work);
+        // RocketMQ (its own shaded logback, see rmq.logback.xml) writes its log here; RocksDB, inside
+        // the broker, logs under user.home: keep both in the demo's directory.
+        System.setProperty("txmsg.demo.rocketmq.log", work.resolve("rocketmq.log").toString());
+        System.setProperty("user.home", work.toString());
+        // netty's certificates and RocksDB's native library: in the demo's directory, not the system's temp.
+        System.setProperty("java.io.tmpdir", Files.createDirectories(work.resolve("tmp").resolve("demo")).toString());
+
+        StringBuilder ports = new StringBuilder();
+        options.ports().forEach((who, port) -> ports.append(ports.isEmpty() ? "" : ", ").append(port).append(' ').append(who));
+        say("ports: " + ports);
+        say("starting a local RocketMQ (store and log in " + shown + ")");
+        EmbeddedRocketMQ broker = EmbeddedRocketMQ.builder().nameServerPort(options.nameServerPort())
+            .storeDirectory(work.resolve("broker")).build().start();
         broker.createTopic("ORDER_EVENTS", 4);
         broker.createTopic("ACCOUNT_EVENTS", 4);
 
-        ServiceProcess account = service("account-service", SampleJars.account(root), 8082, work, mode);
-        ServiceProcess order = service("order-service", SampleJars.order(root), 8081, work, mode);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            say("stopping");
-            order.stop();
-            account.stop();
-            broker.close();
-        }, "demo-shutdown"));
+        String nameServer = "127.0.0.1:" + options.nameServerPort();
+        ServiceProcess account = service("account-service", SampleJars.account(root), options.accountPort(), work, options.mode(), nameServer);
+        ServiceProcess order = service("order-service", SampleJars.order(root), options.orderPort(), work, options.mode(), nameServer);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(order, account, broker), "demo-shutdown"));
 
-        say("starting account-service on :8082 and order-service on :8081 in " + mode + " mode (logs in " + work + ")");
-        account.start();
-        order.start();
+        say("starting account-service and order-service in " + options.mode() + " mode (their logs in " + shown + ")");
+        synchronized (LIFECYCLE) {
+            if (STOPPING.getCount() == 0) {
+                return;
+            }
+            account.start();
+            order.start();
+        }
         account.awaitHealthy(Duration.ofMinutes(3));
         order.awaitHealthy(Duration.ofMinutes(3));
+        say(String.format("ready after %.0f s", (System.nanoTime() - began) / 1e9));
 
         for (String[] a : ACCOUNTS) {
             Http.post(account.baseUrl() + "/accounts", "{\"id\":\"" + a[0] + "\",\"balance\":" + a[1] + "}", null);
-            say(String.format("account %-6s balance %8s", a[0], a[1]));
         }
-        List<String> ids = new ArrayList<>();
+        say("accounts: " + balances(account));
+        say("placing " + ORDERS.length + " orders one at a time; each is PENDING until account-service answers through RocketMQ:");
         for (String[] o : ORDERS) {
-            Http.Response placed = Http.post(order.baseUrl() + "/orders", "{\"accountId\":\"" + o[0] + "\",\"amount\":" + o[1] + "}", null);
-            JsonNode body = JSON.readTree(placed.body());
-            ids.add(body.get("id").asText());
-            say(String.format("order   %s  %-6s %8s  %s", body.get("id").asText(), o[0], o[1], body.get("status").asText()));
+            placeAndSettle(order, o[0], o[1]);
         }
-
-        waitUntilSettled(order, ids);
-        for (String[] a : ACCOUNTS) {
-            JsonNode acc = JSON.readTree(Http.get(account.baseUrl() + "/accounts/" + a[0]).body());
-            say(String.format("account %-6s balance %8s", a[0], money(acc.get("balance"))));
-        }
+        say("accounts: " + balances(account));
+        String orders = "localhost:" + options.orderPort();
+        String accounts = "localhost:" + options.accountPort();
         System.out.println();
         System.out.println("Everything keeps running; try:");
-        System.out.println("  curl -X POST localhost:8082/accounts -H 'Content-Type: application/json' -d '{\"id\":\"erin\",\"balance\":50}'");
-        System.out.println("  curl -i -X POST localhost:8081/orders -H 'Content-Type: application/json' -d '{\"accountId\":\"erin\",\"amount\":12.50}'");
-        System.out.println("  curl localhost:8081/orders?accountId=erin");
-        System.out.println("  curl localhost:8082/accounts/erin");
-        System.out.println("  curl localhost:8081/actuator/txmsg        # dead letters and in-doubt transactions");
+        System.out.println("  curl -X POST " + accounts + "/accounts -H 'Content-Type: application/json' -d '{\"id\":\"erin\",\"balance\":50}'");
+        System.out.println("  curl -i -X POST " + orders + "/orders -H 'Content-Type: application/json' -d '{\"accountId\":\"erin\",\"amount\":12.50}'");
+        System.out.println("  curl '" + orders + "/orders?accountId=erin'");
+        System.out.println("  curl " + accounts + "/accounts/erin");
+        System.out.println("  curl " + orders + "/actuator/txmsg        # dead letters and in-doubt transactions");
         System.out.println("Ctrl-C stops the demo.");
         Thread.currentThread().join();
     }
 
-    private static ServiceProcess service(String name, Path jar, int port, Path work, String mode) {
+    /** Places one order and waits until it settles; prints it with the time from placing to settling. */
+    private static void placeAndSettle(ServiceProcess order, String accountId, String amount) throws IOException {
+        long placed = System.nanoTime();
+        Http.Response response = Http.post(order.baseUrl() + "/orders",
+            "{\"accountId\":\"" + accountId + "\",\"amount\":" + amount + "}", null);
+        if (response.status() != 201) {
+            throw new IllegalStateException("order-service answered " + response.status() + " to an order: " + response.body());
+        }
+        String id = JSON.readTree(response.body()).get("id").asText();
+        long deadline = placed + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode o = JSON.readTree(Http.get(order.baseUrl() + "/orders/" + id).body());
+            String status = o.get("status").asText();
+            if (!status.equals("PENDING")) {
+                long ms = Duration.ofNanos(System.nanoTime() - placed).toMillis();
+                JsonNode reason = o.get("reason");
+                say(String.format("order %s  %-5s %6s  %s after %d ms%s", id, accountId, amount, status, ms,
+                    reason == null || reason.isNull() ? "" : ": " + reason.asText()));
+                return;
+            }
+            ServiceProcess.sleepQuietly(Duration.ofMillis(20));
+        }
+        say(String.format("order %s  %-5s %6s  still PENDING after 2 minutes; see the logs in target/demo", id, accountId, amount));
+    }
+
+    private static String balances(ServiceProcess account) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (String[] a : ACCOUNTS) {
+            JsonNode acc = JSON.readTree(Http.get(account.baseUrl() + "/accounts/" + a[0]).body());
+            line.append(line.isEmpty() ? "" : ", ").append(a[0]).append(' ').append(money(acc.get("balance")));
+        }
+        return line.toString();
+    }
+
+    /** The shutdown hook: both services at once (they drain their consumers), then RocketMQ. */
+    private static void stop(ServiceProcess order, ServiceProcess account, EmbeddedRocketMQ broker) {
+        synchronized (LIFECYCLE) {
+            STOPPING.countDown();
+        }
+        long began = System.nanoTime();
+        say("stopping");
+        Thread orderStop = new Thread(order::stop, "stop-order-service");
+        orderStop.start();
+        account.stop();
+        try {
+            orderStop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        broker.close();
+        say(String.format("stopped in %.1f s", (System.nanoTime() - began) / 1e9));
+    }
+
+    private static ServiceProcess service(String name, Path jar, int port, Path work, String mode, String nameServer) {
         return new ServiceProcess(name, jar, port, Map.of(
-            "rocketmq.name-server", "127.0.0.1:9876",
+            "rocketmq.name-server", nameServer,
             "spring.datasource.url", "jdbc:h2:file:" + work.resolve(name) + ";WRITE_DELAY=0",
             "txmsg.mode", mode),
             List.of(), work.resolve(name + ".log"));
-    }
-
-    /** {@code --mode half-message} (the default) or {@code --mode outbox}; anything else stops the demo with a message. */
-    static String mode(String[] args) {
-        String mode = "half-message";
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--mode") && i + 1 < args.length) {
-                mode = args[++i];
-            } else if (a.startsWith("--mode=")) {
-                mode = a.substring("--mode=".length());
-            } else {
-                throw new IllegalArgumentException("unknown argument '" + a + "'; the demo takes --mode half-message or --mode outbox");
-            }
-        }
-        if (!mode.equals("half-message") && !mode.equals("outbox")) {
-            throw new IllegalArgumentException("--mode must be half-message or outbox, was '" + mode + "'");
-        }
-        return mode;
-    }
-
-    private static void waitUntilSettled(ServiceProcess order, List<String> ids) throws IOException {
-        Map<String, String> settled = new LinkedHashMap<>();
-        long started = System.nanoTime();
-        while (settled.size() < ids.size() && System.nanoTime() - started < Duration.ofMinutes(3).toNanos()) {
-            for (String id : ids) {
-                if (settled.containsKey(id)) {
-                    continue;
-                }
-                JsonNode o = JSON.readTree(Http.get(order.baseUrl() + "/orders/" + id).body());
-                String status = o.get("status").asText();
-                if (!status.equals("PENDING")) {
-                    settled.put(id, status);
-                    say(String.format("order   %s  %-6s %8s  %s after %d ms", id, o.get("accountId").asText(), money(o.get("amount")),
-                        status, Duration.ofNanos(System.nanoTime() - started).toMillis()));
-                }
-            }
-            ServiceProcess.sleepQuietly(Duration.ofMillis(200));
-        }
-        if (settled.size() < ids.size()) {
-            say("some orders are still PENDING after 3 minutes; see the logs in target/demo");
-        }
     }
 
     private static String money(JsonNode amount) {

@@ -65,6 +65,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The options that keep a JVM of Java 24 or newer from warning about what its libraries do
+     * (netty and RocketMQ use {@code sun.misc.Unsafe}, RocksDB and netty load native code); none on
+     * older JVMs, which would refuse the first of them.
+     */
+    public static List<String> quietOnNewerJdks() {
+        return Runtime.version().feature() >= 24
+            ? List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED")
+            : List.of();
+    }
+
     /** Starts the JVM (does not wait for it to be ready; see {@link #awaitHealthy}). */
     public synchronized ServiceProcess start() {
         if (process != null && process.isAlive()) {
@@ -74,6 +85,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        // Tomcat's work folders and native libraries beside the log, not in the system's temp directory.
+        Path tmp = log.toAbsolutePath().getParent().resolve("tmp").resolve(name);
+        command.add("-Djava.io.tmpdir=" + tmp);
+        command.addAll(quietOnNewerJdks());
         command.addAll(jvmOptions);
         if (loaderPath == null) {
             command.add("-jar");
@@ -87,7 +102,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--server.port=" + port);
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
-            Files.createDirectories(log.toAbsolutePath().getParent());
+            Files.createDirectories(tmp);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
