@@ -57,6 +57,9 @@ final class BrokerConfigs {
         config.setTransactionCheckMax(settings.transactionCheckMax());
         config.setTransactionOpBatchInterval((int) settings.transactionOpBatchInterval().toMillis());
         config.setLoadBalancePollNameServerInterval(1000);
+        // No POP consumers here (they come through a proxy): without its file service the broker
+        // stops 2 s sooner (it sleeps that long after its last round).
+        config.setPopConsumerFSServiceInit(false);
 
         MessageStoreConfig store = new MessageStoreConfig();
         Path root = storeDir.resolve("broker");

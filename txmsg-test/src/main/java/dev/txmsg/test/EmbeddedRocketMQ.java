@@ -31,7 +31,7 @@ import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
  * }
  * }</pre>
  *
- * <p>Starting takes two to three seconds and stopping about five: share one instance between
+ * <p>Starting takes two to three seconds and stopping about seven: share one instance between
  * tests (the JUnit 5 {@link EmbeddedRocketMQExtension} does). The defaults suit tests; see
  * {@link Builder} for each setting. Not thread-safe: start, stop and restart from one thread.
  */
