@@ -79,6 +79,8 @@ class DemoIT {
         command.addAll(ServiceProcess.quietOnNewerJdks()); // as ./demo passes them
         // its own directory: a demo the developer left running keeps target/demo
         command.add("-Dtxmsg.demo.dir=" + ROOT.resolve("txmsg-demo").resolve("target").resolve("demo-it"));
+        Path tmp = Files.createDirectories(ROOT.resolve("txmsg-demo").resolve("target").resolve("demo-it-tmp"));
+        command.add("-Djava.io.tmpdir=" + tmp); // as ./demo does
         command.addAll(List.of("-jar", ROOT.resolve("txmsg-demo").resolve("target").resolve("txmsg-demo-0.1.0-SNAPSHOT.jar").toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)

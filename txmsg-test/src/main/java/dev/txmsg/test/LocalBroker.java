@@ -70,8 +70,9 @@ public final class LocalBroker {
             return;
         }
         Path home = store[0].toAbsolutePath().normalize();
-        // RocksDB logs under user.home; netty's certificates and RocksDB's native library go to
-        // java.io.tmpdir: all of it in the store, nothing left in the system's temp directory.
+        // RocksDB logs under user.home and unpacks its native library in java.io.tmpdir: both in the
+        // store. (netty's certificate files follow the java.io.tmpdir the JVM started with: pass
+        // -Djava.io.tmpdir to keep them out of the system's temp directory; they go at exit.)
         System.setProperty("user.home", home.toString());
         try {
             System.setProperty("java.io.tmpdir", Files.createDirectories(home.resolve("tmp")).toString());

@@ -47,8 +47,14 @@ final class ExternalBroker implements BrokerRuntime {
         deleteRecursively(store);
         int nameServerPort = freePort();
         int brokerPort = freeBrokerPort();
+        Path tmp = out.toAbsolutePath().resolve("broker-tmp"); // netty's certificates, RocksDB's library
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + tmp, e);
+        }
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", choice.jar().toAbsolutePath().toString(),
+            "-Djava.io.tmpdir=" + tmp, "-jar", choice.jar().toAbsolutePath().toString(),
             "--port", Integer.toString(nameServerPort), "--broker-port", Integer.toString(brokerPort),
             "--store", store.toString(),
             "--check-interval", choice.checkInterval().toMillis() + "ms",

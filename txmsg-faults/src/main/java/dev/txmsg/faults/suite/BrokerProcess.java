@@ -46,7 +46,10 @@ final class BrokerProcess implements AutoCloseable {
     void start() {
         try {
             long offset = Files.exists(log) ? Files.size(log) : 0;
-            process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-jar",
+            // netty's certificates and RocksDB's library in the suite's directory, not the system's temp
+            Path tmp = Files.createDirectories(store.resolveSibling("broker-tmp"));
+            process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
+                "-Djava.io.tmpdir=" + tmp, "-jar",
                 jar.toString(), "--port", Integer.toString(nameServerPort), "--broker-port", Integer.toString(brokerPort),
                 "--store", store.toString(), "--transaction-timeout", TRANSACTION_TIMEOUT, "--check-interval", CHECK_INTERVAL,
                 "--check-max", Integer.toString(CHECK_MAX), "--topics", topics))
