@@ -72,7 +72,8 @@ public final class LocalBroker {
         Path home = store[0].toAbsolutePath().normalize();
         // RocksDB logs under user.home and unpacks its native library in java.io.tmpdir: both in the
         // store. (netty's certificate files follow the java.io.tmpdir the JVM started with: pass
-        // -Djava.io.tmpdir to keep them out of the system's temp directory; they go at exit.)
+        // -Djava.io.tmpdir to keep them out of the system's temp directory, as the fault suite and
+        // the benchmark do.)
         System.setProperty("user.home", home.toString());
         try {
             System.setProperty("java.io.tmpdir", Files.createDirectories(home.resolve("tmp")).toString());
