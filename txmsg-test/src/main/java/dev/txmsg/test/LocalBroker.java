@@ -71,9 +71,9 @@ public final class LocalBroker {
         }
         Path home = store[0].toAbsolutePath().normalize();
         // RocksDB logs under user.home and unpacks its native library in java.io.tmpdir: both in the
-        // store. (netty's certificate files follow the java.io.tmpdir the JVM started with: pass
-        // -Djava.io.tmpdir to keep them out of the system's temp directory, as the fault suite and
-        // the benchmark do.)
+        // store. (netty's certificate files follow the java.io.tmpdir the JVM started with; they are
+        // deleted at exit, and -Djava.io.tmpdir keeps them out of the system's temp directory while
+        // it runs, as the fault suite and the benchmark do.)
         System.setProperty("user.home", home.toString());
         try {
             System.setProperty("java.io.tmpdir", Files.createDirectories(home.resolve("tmp")).toString());
@@ -96,8 +96,9 @@ public final class LocalBroker {
             + ", store " + mq.storeDirectory().toAbsolutePath() + ". Ctrl-C stops it.");
         System.out.flush();
         stopped.await();
-        // RocketMQ leaves non-daemon threads behind (RocksDB, Netty's global executor).
-        Runtime.getRuntime().halt(0);
+        // Only a signal (Ctrl-C, SIGTERM) gets here, through the shutdown hook: the JVM ends once its
+        // hooks are done, whatever threads RocketMQ leaves behind, and deletes netty's certificate
+        // files on the way (a halt here would skip that and leave them in the temp directory).
     }
 
     private static Duration duration(String value) {
