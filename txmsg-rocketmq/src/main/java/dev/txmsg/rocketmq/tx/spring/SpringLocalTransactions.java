@@ -284,12 +284,18 @@ public final class SpringLocalTransactions implements LocalTransactions {
         }
     }
 
-    /** Whether the database aborted the transaction of {@code connection}; if it cannot tell, the commit will. */
+    /**
+     * Whether the database aborted the transaction of {@code connection}. A question that cannot be
+     * answered counts as yes: rolling back is always safe, while on PostgreSQL the failed question
+     * may itself have aborted the transaction, whose COMMIT would then roll back without a word
+     * while Spring reported it committed, and the message would follow.
+     */
     static boolean aborted(Connection connection) {
         try {
             return dev.txmsg.rocketmq.tx.AbortedTransactions.isAborted(connection);
         } catch (SQLException e) {
-            return false;
+            LOG.warn("could not ask the database whether it aborted the transaction; rolling it back", e);
+            return true;
         }
     }
 
