@@ -82,6 +82,8 @@ import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
 public final class RocketMqTxMsg implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocketMqTxMsg.class);
+    /** How often the producer heartbeats to every broker (RocketMQ: 30 s); see startProducer. */
+    private static final int HEARTBEAT_MILLIS = 5_000;
 
     private final TransactionMQProducer producer;
     private final RocketMqTransactionalSender sender;
@@ -169,6 +171,14 @@ public final class RocketMqTxMsg implements AutoCloseable {
         producer.setSendMsgTimeout((int) options.sendTimeout().toMillis());
         producer.setTransactionListener(new CheckBackHandler(decider, b.group, metrics));
         producer.setExecutorService(CheckBackPool.create(b.group, options.checkThreads(), options.checkQueueCapacity(), metrics));
+        // In a cluster, a broker that fails a send is left out of the next picks (10 s for a failed
+        // connection), so that txmsg's retry of a transient failure goes to another broker group and
+        // one dead broker does not fail the sends (nor open the circuit) while the others are up.
+        producer.setSendLatencyFaultEnable(true);
+        // A broker that restarts knows no producer of the group until its next heartbeat, and a
+        // check-back that finds none still counts against transactionCheckMax: with RocketMQ's 30 s,
+        // a broker checking every second gave up its half messages before hearing from us.
+        producer.setHeartbeatBrokerInterval(HEARTBEAT_MILLIS);
         b.producerCustomizer.accept(producer);
         // Half messages are retried by txmsg, and only when the broker surely did not take them:
         // applied after the customizer, whatever it (or rocketmq.producer.retry-times-*) says.

@@ -23,14 +23,14 @@ final class BrokerConfigs {
     private BrokerConfigs() {
     }
 
-    /** A started name server keeping its files under {@code storeDir}. */
-    static NamesrvController startNameServer(EmbeddedRocketMQ.Settings settings, Path storeDir) {
+    /** A started name server on {@code port} (0: a free one), keeping its files under {@code storeDir}. */
+    static NamesrvController startNameServer(int port, Path storeDir) {
         NamesrvConfig config = new NamesrvConfig();
         Path home = storeDir.resolve("namesrv");
         config.setKvConfigPath(home.resolve("kvConfig.json").toString());
         config.setConfigStorePath(home.resolve("namesrv.properties").toString());
         NettyServerConfig server = new NettyServerConfig();
-        server.setListenPort(settings.nameServerPort());
+        server.setListenPort(port);
         NamesrvController controller = new NamesrvController(config, server, new NettyClientConfig());
         try {
             if (!controller.initialize()) {
@@ -39,7 +39,7 @@ final class BrokerConfigs {
             controller.start();
         } catch (Exception e) {
             controller.shutdown();
-            throw new IllegalStateException("the name server did not start on port " + settings.nameServerPort(), e);
+            throw new IllegalStateException("the name server did not start on port " + port, e);
         }
         return controller;
     }
@@ -81,6 +81,7 @@ final class BrokerConfigs {
         NettyServerConfig server = new NettyServerConfig();
         server.setListenPort(port);
         settings.brokerCustomizer().accept(config);
+        settings.storeCustomizer().accept(store);
         if (settings.accessKey() == null) {
             return new BrokerController(config, server, new NettyClientConfig(), store);
         }

@@ -18,6 +18,7 @@ import org.apache.rocketmq.namesrv.NamesrvController;
 import org.apache.rocketmq.remoting.RemotingServer;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
+import org.apache.rocketmq.store.config.MessageStoreConfig;
 
 /**
  * A real RocketMQ NameServer and Broker, RocketMQ's own {@code NamesrvController} and
@@ -41,6 +42,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private final Path storeDir;
     private final boolean ownsStoreDir;
     private NamesrvController nameServer;
+    private boolean started;
     private BrokerController broker;
     private int brokerPort;
 
@@ -57,26 +59,39 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     }
 
     /**
-     * Starts the name server, then the broker, and returns once the name server serves a route to
-     * the broker (so that a producer's first send finds it).
+     * Starts the name server (unless this broker {@linkplain Builder#joinNameServer joins another's}),
+     * then the broker, and returns once the name server serves a route to the broker (so that a
+     * producer's first send finds it).
      *
      * @throws IllegalStateException if either fails to start
      */
     public synchronized EmbeddedRocketMQ start() {
-        if (nameServer != null) {
+        if (started) {
             throw new IllegalStateException("already started: " + nameServerAddress());
         }
         // Without it, requests go out as version 0 and the broker registers no topics.
         System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-        nameServer = BrokerConfigs.startNameServer(settings, storeDir);
-        startBroker();
+        if (settings.joinedNameServer == null) {
+            nameServer = BrokerConfigs.startNameServer(settings.nameServerPort, storeDir);
+        }
+        started = true;
+        try {
+            startBroker();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         return this;
     }
 
-    /** The name server's address, {@code 127.0.0.1:port}: what clients need as {@code namesrvAddr}. */
+    /**
+     * The name server's address, {@code 127.0.0.1:port}: what clients need as {@code namesrvAddr}
+     * (for a broker that joined another name server, that one's address).
+     */
     public String nameServerAddress() {
         requireStarted();
-        return BrokerConfigs.LOCALHOST + ":" + nameServer.getNettyServerConfig().getListenPort();
+        return settings.joinedNameServer != null ? settings.joinedNameServer
+            : BrokerConfigs.LOCALHOST + ":" + nameServer.getNettyServerConfig().getListenPort();
     }
 
     /** The broker's address, {@code 127.0.0.1:port}. */
@@ -156,13 +171,25 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         return requireBroker();
     }
 
-    /** RocketMQ's name server, for what this class does not wrap. */
+    /**
+     * RocketMQ's name server, for what this class does not wrap.
+     *
+     * @throws IllegalStateException if this broker joined another name server
+     */
     public NamesrvController nameServerController() {
         requireStarted();
+        if (nameServer == null) {
+            throw new IllegalStateException("this broker joined the name server at " + settings.joinedNameServer
+                + " and runs none of its own");
+        }
         return nameServer;
     }
 
-    /** Stops broker and name server and, if the store was temporary, deletes it. */
+    /**
+     * Stops broker and name server (if this instance runs one) and, if the store was temporary,
+     * deletes it. In a cluster, close the brokers that joined a name server before the instance that
+     * runs it.
+     */
     @Override
     public synchronized void close() {
         if (broker != null) {
@@ -173,6 +200,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             nameServer.shutdown();
         }
         nameServer = null;
+        started = false;
         if (ownsStoreDir) {
             StoreDirectories.delete(storeDir);
         }
@@ -244,7 +272,7 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
     private void awaitRoute(String topic) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            TopicRouteData route = nameServer.getRouteInfoManager().pickupTopicRouteData(topic);
+            TopicRouteData route = route(topic);
             if (route != null && route.getBrokerDatas().stream()
                 .anyMatch(d -> settings.brokerName.equals(d.getBrokerName()))
                 && !route.getQueueDatas().isEmpty()) {
@@ -261,8 +289,20 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         throw new IllegalStateException("the name server served no route for topic " + topic + " within 30 s");
     }
 
+    /** The name server's route for {@code topic}, or null if it has none (yet). */
+    private TopicRouteData route(String topic) {
+        if (nameServer != null) {
+            return nameServer.getRouteInfoManager().pickupTopicRouteData(topic);
+        }
+        try {
+            return broker.getBrokerOuterAPI().getTopicRouteInfoFromNameServer(topic, 3000, false);
+        } catch (Exception e) {
+            return null; // not yet, or the name server is slow: asked again
+        }
+    }
+
     private void requireStarted() {
-        if (nameServer == null) {
+        if (!started) {
             throw new IllegalStateException("not started: call start() first");
         }
     }
@@ -280,7 +320,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
                             String clusterName, Duration transactionTimeout, Duration transactionCheckInterval,
                             int transactionCheckMax, Duration transactionOpBatchInterval, String messageDelayLevel,
                             int commitLogFileSize, int maxMessageSize, Consumer<BrokerConfig> brokerCustomizer,
-                            String accessKey, String secretKey) {
+                            String accessKey, String secretKey, String joinedNameServer,
+                            Consumer<MessageStoreConfig> storeCustomizer) {
     }
 
     /**
@@ -304,6 +345,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
         private Consumer<BrokerConfig> brokerCustomizer = c -> { };
         private String accessKey;
         private String secretKey;
+        private String joinedNameServer;
+        private Consumer<MessageStoreConfig> storeCustomizer = c -> { };
 
         private Builder() {
         }
@@ -411,6 +454,30 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs only a broker, which registers with the name server at {@code address} ({@code host:port},
+         * another instance's {@link EmbeddedRocketMQ#nameServerAddress()} or a standalone one), so that
+         * several instances with different {@linkplain #brokerName broker names} make one cluster. The
+         * name server port setting is then ignored.
+         */
+        public Builder joinNameServer(String address) {
+            requireText(address, "address");
+            if (!address.matches("[^:;\\s]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("a name server address is host:port, was " + address);
+            }
+            this.joinedNameServer = address;
+            return this;
+        }
+
+        /**
+         * Changes any store setting before start, for instance
+         * {@code store -> store.setTransRocksDBEnable(true)} (RocketMQ 5.4's half messages in RocksDB).
+         */
+        public Builder storeConfig(Consumer<MessageStoreConfig> customizer) {
+            this.storeCustomizer = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
         /** Changes any other broker setting before start (ACL, for instance). */
         public Builder brokerConfig(Consumer<BrokerConfig> customizer) {
             this.brokerCustomizer = Objects.requireNonNull(customizer, "customizer");
@@ -430,7 +497,8 @@ public final class EmbeddedRocketMQ implements AutoCloseable {
             }
             return new EmbeddedRocketMQ(new Settings(nameServerPort, brokerPort, storeDir, brokerName, clusterName,
                 transactionTimeout, transactionCheckInterval, transactionCheckMax, transactionOpBatchInterval,
-                messageDelayLevel, commitLogFileSize, maxMessageSize, brokerCustomizer, accessKey, secretKey));
+                messageDelayLevel, commitLogFileSize, maxMessageSize, brokerCustomizer, accessKey, secretKey,
+                joinedNameServer, storeCustomizer));
         }
 
         private static int requirePort(int port, String name) {
