@@ -88,6 +88,14 @@ public final class Demo {
         return path.startsWith(root) ? root.relativize(path) : path;
     }
 
+    /** broker-a, broker-b, ... ({@code broker} alone when there is one, as the store directory always was). */
+    private static java.util.List<String> brokerNames(int brokers) {
+        if (brokers == 1) {
+            return java.util.List.of("broker");
+        }
+        return java.util.stream.IntStream.range(0, brokers).mapToObj(i -> "broker-" + (char) ('a' + i)).toList();
+    }
+
     private static void run(DemoOptions options) throws Exception {
         long began = System.nanoTime();
         Path root = SampleJars.checkout();
@@ -105,11 +113,26 @@ public final class Demo {
         StringBuilder ports = new StringBuilder();
         options.ports().forEach((who, port) -> ports.append(ports.isEmpty() ? "" : ", ").append(port).append(' ').append(who));
         say("ports: " + ports);
-        say("starting a local RocketMQ (store and log in " + shown + ")");
-        EmbeddedRocketMQ broker = EmbeddedRocketMQ.builder().nameServerPort(options.nameServerPort())
-            .storeDirectory(work.resolve("broker")).build().start();
-        broker.createTopic("ORDER_EVENTS", 4);
-        broker.createTopic("ACCOUNT_EVENTS", 4);
+        if (options.brokers() == 1) {
+            say("starting a local RocketMQ (store and log in " + shown + ")");
+        } else {
+            say("starting a local RocketMQ cluster: a name server and " + options.brokers() + " broker groups ("
+                + String.join(", ", brokerNames(options.brokers())) + "), each topic with 4 queues on each (store and log in " + shown + ")");
+        }
+        // One broker with the name server; in a cluster, the others join it (the embedded brokers stay up
+        // until the JVM ends: the next demo discards their stores anyway).
+        EmbeddedRocketMQ first = null;
+        for (String name : brokerNames(options.brokers())) {
+            EmbeddedRocketMQ.Builder b = EmbeddedRocketMQ.builder().storeDirectory(work.resolve(name));
+            if (options.brokers() > 1) {
+                b.brokerName(name);
+            }
+            EmbeddedRocketMQ broker = (first == null ? b.nameServerPort(options.nameServerPort()) : b.joinNameServer(first.nameServerAddress()))
+                .build().start();
+            broker.createTopic("ORDER_EVENTS", 4);
+            broker.createTopic("ACCOUNT_EVENTS", 4);
+            first = first == null ? broker : first;
+        }
 
         String nameServer = "127.0.0.1:" + options.nameServerPort();
         ServiceProcess account = service("account-service", SampleJars.account(root), options.accountPort(), work, options.mode(), nameServer);

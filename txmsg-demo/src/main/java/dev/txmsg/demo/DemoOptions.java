@@ -15,8 +15,9 @@ import java.util.Map;
  * @param nameServerPort the local RocketMQ name server's port (default 9876)
  * @param orderPort      the order service's HTTP port (default 8081)
  * @param accountPort    the account service's HTTP port (default 8082)
+ * @param brokers        how many broker groups the local RocketMQ runs (default 1; 2 or 3 make a cluster)
  */
-public record DemoOptions(String mode, int nameServerPort, int orderPort, int accountPort) {
+public record DemoOptions(String mode, int nameServerPort, int orderPort, int accountPort, int brokers) {
 
     /** What {@code --help} and a wrong argument print. */
     public static final String USAGE = """
@@ -24,11 +25,12 @@ public record DemoOptions(String mode, int nameServerPort, int orderPort, int ac
           --mode half-message|outbox   how the services publish (default half-message)
           --name-server-port <port>    the local RocketMQ name server (default 9876)
           --order-port <port>          order-service's HTTP port (default 8081)
-          --account-port <port>        account-service's HTTP port (default 8082)""";
+          --account-port <port>        account-service's HTTP port (default 8082)
+          --brokers 1|2|3              broker groups behind the name server (default 1; 2: broker-a and broker-b)""";
 
     /** The defaults: half-message mode on 9876, 8081 and 8082. */
     public static DemoOptions defaults() {
-        return new DemoOptions("half-message", 9876, 8081, 8082);
+        return new DemoOptions("half-message", 9876, 8081, 8082, 1);
     }
 
     /**
@@ -42,6 +44,7 @@ public record DemoOptions(String mode, int nameServerPort, int orderPort, int ac
         int nameServer = o.nameServerPort;
         int order = o.orderPort;
         int account = o.accountPort;
+        int brokers = o.brokers;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             String value;
@@ -66,10 +69,16 @@ public record DemoOptions(String mode, int nameServerPort, int orderPort, int ac
                 case "--name-server-port" -> nameServer = port(name, value);
                 case "--order-port" -> order = port(name, value);
                 case "--account-port" -> account = port(name, value);
+                case "--brokers" -> {
+                    if (!value.matches("[123]")) {
+                        throw new IllegalArgumentException("--brokers must be 1, 2 or 3, was '" + value + "'");
+                    }
+                    brokers = Integer.parseInt(value);
+                }
                 default -> throw new IllegalArgumentException("unknown argument '" + name + "'");
             }
         }
-        DemoOptions parsed = new DemoOptions(mode, nameServer, order, account);
+        DemoOptions parsed = new DemoOptions(mode, nameServer, order, account, brokers);
         if (parsed.ports().values().stream().distinct().count() < 3) {
             throw new IllegalArgumentException("the three ports must differ, were " + parsed.ports());
         }
@@ -116,7 +125,7 @@ public record DemoOptions(String mode, int nameServerPort, int orderPort, int ac
 
     private static boolean isOption(String name) {
         return name.equals("--mode") || name.equals("--name-server-port") || name.equals("--order-port")
-            || name.equals("--account-port");
+            || name.equals("--account-port") || name.equals("--brokers");
     }
 
     private static int port(String option, String value) {

@@ -13,10 +13,10 @@ class DemoArgumentsTest {
 
     @Test
     void theDefaultsAreHalfMessageModeOn9876And8081And8082() {
-        assertThat(DemoOptions.parse()).isEqualTo(new DemoOptions("half-message", 9876, 8081, 8082));
+        assertThat(DemoOptions.parse()).isEqualTo(new DemoOptions("half-message", 9876, 8081, 8082, 1));
         assertThat(DemoOptions.parse("--mode", "outbox").mode()).isEqualTo("outbox");
         assertThat(DemoOptions.parse("--mode=outbox", "--order-port", "9081", "--account-port=9082", "--name-server-port", "19876"))
-            .isEqualTo(new DemoOptions("outbox", 19876, 9081, 9082));
+            .isEqualTo(new DemoOptions("outbox", 19876, 9081, 9082, 1));
     }
 
     @Test

@@ -82,8 +82,10 @@ import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
 public final class RocketMqTxMsg implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocketMqTxMsg.class);
-    /** How often the producer heartbeats to every broker (RocketMQ: 30 s); see startProducer. */
+    /** How often the producer polls its routes and heartbeats to every broker (RocketMQ: 30 s each); see startProducer. */
     private static final int HEARTBEAT_MILLIS = 5_000;
+    /** How long a broker that failed a send is left out of the producer's picks; see startProducer. */
+    private static final long ISOLATION_MILLIS = 10_000;
 
     private final TransactionMQProducer producer;
     private final RocketMqTransactionalSender sender;
@@ -91,6 +93,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
     private final InDoubtWatcher watcher;
     private final TxMsgMetrics metrics;
     private final CircuitBreaker circuitBreaker;
+    private final Retry retry;
     private final ScheduledExecutorService retryScheduler;
     private final Mode mode;
     private final OutboxStore outboxStore;
@@ -120,6 +123,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
             this.retryScheduler = null;
         }
         this.circuitBreaker = b.circuitBreaker;
+        this.retry = b.retry;
         if (b.circuitBreaker != null) {
             metrics.circuitBreaker(b.circuitBreaker);
         }
@@ -171,13 +175,19 @@ public final class RocketMqTxMsg implements AutoCloseable {
         producer.setSendMsgTimeout((int) options.sendTimeout().toMillis());
         producer.setTransactionListener(new CheckBackHandler(decider, b.group, metrics));
         producer.setExecutorService(CheckBackPool.create(b.group, options.checkThreads(), options.checkQueueCapacity(), metrics));
-        // In a cluster, a broker that fails a send is left out of the next picks (10 s for a failed
-        // connection), so that txmsg's retry of a transient failure goes to another broker group and
-        // one dead broker does not fail the sends (nor open the circuit) while the others are up.
+        // In a cluster, a broker that fails a send is left out of the next picks for 10 s, so that
+        // txmsg's retry of a transient failure goes to another broker group and one dead broker does
+        // not fail the sends (nor open the circuit) while the others are up. Only failures count: by
+        // RocketMQ's default a success slower than 550 ms left a broker out too, and with both groups
+        // left out the picks fell back to plain round robin, dead broker included.
         producer.setSendLatencyFaultEnable(true);
-        // A broker that restarts knows no producer of the group until its next heartbeat, and a
-        // check-back that finds none still counts against transactionCheckMax: with RocketMQ's 30 s,
+        producer.setLatencyMax(new long[] {ISOLATION_MILLIS});
+        producer.setNotAvailableDuration(new long[] {ISOLATION_MILLIS});
+        // A broker that restarts knows no producer of the group until it is back in the producer's
+        // route (polled from the name server) and the producer's next heartbeat, and a check-back
+        // that finds no producer still counts against transactionCheckMax: with RocketMQ's 30 s each,
         // a broker checking every second gave up its half messages before hearing from us.
+        producer.setPollNameServerInterval(HEARTBEAT_MILLIS);
         producer.setHeartbeatBrokerInterval(HEARTBEAT_MILLIS);
         b.producerCustomizer.accept(producer);
         // Half messages are retried by txmsg, and only when the broker surely did not take them:
@@ -195,6 +205,15 @@ public final class RocketMqTxMsg implements AutoCloseable {
     /** The circuit breaker that fails sends fast while the broker is down, if resilience is on. */
     public Optional<CircuitBreaker> circuitBreaker() {
         return Optional.ofNullable(circuitBreaker);
+    }
+
+    /**
+     * The retry of half sends that failed transiently, if resilience is on: for its metrics and
+     * events (a send that failed on one broker group and went on to another counts as a success
+     * after a retry). It is built from the retry given to the builder, retrying transient failures only.
+     */
+    public Optional<Retry> retry() {
+        return Optional.ofNullable(retry);
     }
 
     /** Starts building: how to reach the brokers, and the producer group. */

@@ -38,6 +38,13 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
  */
 public final class EmbeddedRocketMQ implements AutoCloseable {
 
+    /**
+     * The system property that runs every embedded broker of a JVM with RocketMQ 5.4's
+     * {@code transRocksDBEnable} (half messages in RocksDB; exhausted ones deleted rather than parked):
+     * {@code mvn test -Dtxmsg.test.broker.trans-rocksdb=true} runs the same suites against that mode.
+     */
+    public static final String TRANS_ROCKSDB_PROPERTY = "txmsg.test.broker.trans-rocksdb";
+
     private final Settings settings;
     private final Path storeDir;
     private final boolean ownsStoreDir;

@@ -209,7 +209,7 @@ public final class LocalBroker {
         System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
         NamesrvController nameServer = BrokerConfigs.startNameServer(o.port, home);
         String address = BrokerConfigs.LOCALHOST + ":" + o.port;
-        List<Process> brokers = new ArrayList<>();
+        List<Process> brokers = new java.util.concurrent.CopyOnWriteArrayList<>(); // the hook may read it while they start
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("local broker: stopping...");
@@ -253,7 +253,9 @@ public final class LocalBroker {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(a -> !a.startsWith("-Djava.io.tmpdir=") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent"))
+            // not what would make every broker JVM claim the same debug or JMX port, nor the temp directory
+            .filter(a -> !a.startsWith("-Djava.io.tmpdir=") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")
+                && !a.startsWith("-Xrunjdwp") && !a.startsWith("-Xdebug") && !a.startsWith("-Dcom.sun.management.jmxremote"))
             .forEach(command::add);
         command.add("-Djava.io.tmpdir=" + tmp);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalBroker.class.getName(),
@@ -270,7 +272,7 @@ public final class LocalBroker {
             if (!broker.isAlive()) {
                 throw new IllegalStateException("a broker exited while starting; see " + log);
             }
-            if (Files.exists(log) && Files.readString(log).contains("local broker: name server")) {
+            if (Files.exists(log) && Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).contains("local broker: name server")) {
                 return;
             }
             try {

@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 import dev.txmsg.demo.ServiceProcess;
 
 /**
- * The standalone local broker ({@code txmsg-test-*-broker.jar}) as a child JVM on fixed ports and
- * a store of its own, so that it can be killed (SIGKILL) and restarted on the same store.
+ * One JVM of the standalone local broker ({@code txmsg-test-*-broker.jar}) on fixed ports and a
+ * store of its own, so that it can be killed (SIGKILL) and restarted on the same store: a name
+ * server with a broker, a name server alone, or a broker that joins a name server ({@link Brokers}).
  */
 final class BrokerProcess implements AutoCloseable {
 
@@ -22,24 +23,27 @@ final class BrokerProcess implements AutoCloseable {
     static final String CHECK_INTERVAL = "1s";
     static final int CHECK_MAX = 15;
 
-    private final String topics;
+    private final String name;
     private final Path jar;
     private final Path store;
     private final Path log;
-    private final int nameServerPort = ServiceProcess.freePort();
-    private final int brokerPort = ServiceProcess.freePort();
+    private final List<String> options;
     private Process process;
 
-    BrokerProcess(Path root, Path work, String namespace) {
-        this.topics = namespace == null ? "ORDER_EVENTS,ACCOUNT_EVENTS"
-            : namespace + "%ORDER_EVENTS," + namespace + "%ACCOUNT_EVENTS";
+    /**
+     * @param name    what the log and messages call it ({@code broker}, {@code broker-a}, {@code name-server})
+     * @param options the launcher's options besides {@code --store} and the timing
+     */
+    BrokerProcess(String name, Path root, Path work, List<String> options) {
+        this.name = name;
         this.jar = find(root.resolve("txmsg-test").resolve("target"));
-        this.store = work.resolve("broker-store");
-        this.log = work.resolve("broker.log");
+        this.store = work.resolve(name.equals("broker") ? "broker-store" : name + "-store");
+        this.log = work.resolve(name + ".log");
+        this.options = List.copyOf(options);
     }
 
-    String nameServer() {
-        return "127.0.0.1:" + nameServerPort;
+    String name() {
+        return name;
     }
 
     /** Starts it and waits until it serves routes. */
@@ -47,17 +51,18 @@ final class BrokerProcess implements AutoCloseable {
         try {
             long offset = Files.exists(log) ? Files.size(log) : 0;
             // netty's certificates and RocksDB's library in the suite's directory, not the system's temp
-            Path tmp = Files.createDirectories(store.resolveSibling("broker-tmp"));
-            process = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                "-Djava.io.tmpdir=" + tmp, "-jar",
-                jar.toString(), "--port", Integer.toString(nameServerPort), "--broker-port", Integer.toString(brokerPort),
-                "--store", store.toString(), "--transaction-timeout", TRANSACTION_TIMEOUT, "--check-interval", CHECK_INTERVAL,
-                "--check-max", Integer.toString(CHECK_MAX), "--topics", topics))
+            Path tmp = Files.createDirectories(store.resolveSibling(store.getFileName() + "-tmp"));
+            List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-jar", jar.toString(), "--store", store.toString(),
+                "--transaction-timeout", TRANSACTION_TIMEOUT, "--check-interval", CHECK_INTERVAL,
+                "--check-max", Integer.toString(CHECK_MAX)));
+            command.addAll(options);
+            process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the broker exited while starting; see " + log);
+                    throw new IllegalStateException(name + " exited while starting; see " + log);
                 }
                 if (Files.exists(log) && Files.readString(log).substring((int) Math.min(offset, Files.size(log)))
                     .contains("local broker: name server")) {
@@ -65,12 +70,11 @@ final class BrokerProcess implements AutoCloseable {
                 }
                 ServiceProcess.sleepQuietly(Duration.ofMillis(200));
             }
-            throw new IllegalStateException("the broker did not start within 2 minutes; see " + log);
+            throw new IllegalStateException(name + " did not start within 2 minutes; see " + log);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the broker from " + jar, e);
+            throw new UncheckedIOException("could not start " + name + " from " + jar, e);
         }
     }
-
     /** Kills it at once (SIGKILL). */
     void kill() {
         if (process != null) {

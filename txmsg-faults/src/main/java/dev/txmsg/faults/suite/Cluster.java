@@ -19,7 +19,7 @@ import dev.txmsg.demo.ServiceProcess;
 import dev.txmsg.faults.agent.Faults;
 
 /**
- * What the suite runs: MariaDB (a database per service), the standalone broker, and both sample
+ * What the suite runs: MariaDB (a database per service), the standalone broker (or a cluster of them), and both sample
  * services as child JVMs with the fault agent on their class path. A watchdog restarts a service
  * that died (a kill fault fired) on the same port, unarmed, and counts its deaths.
  */
@@ -28,10 +28,14 @@ final class Cluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Databases db;
-    final BrokerProcess broker;
+    final Brokers broker;
+    /** Findings of a fault's own action in the current iteration (F14: orders refused while one broker was down). */
+    final List<String> findings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final ServiceProcess order;
     final ServiceProcess account;
     final OrderClient client;
+    /** F14: places one order of the current iteration with a single POST; false if refused (it is then placed with retries). */
+    volatile java.util.function.BooleanSupplier placeOnce = () -> true;
     private final Map<ServiceProcess, AtomicInteger> deaths = new ConcurrentHashMap<>();
     private final Thread watchdog;
     private final String namespace;
@@ -40,14 +44,14 @@ final class Cluster implements AutoCloseable {
     private final String mode;
     private volatile boolean closing;
 
-    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents, String mode, Databases.Server server)
-        throws SQLException {
+    Cluster(Path root, Path work, String suffix, String namespace, boolean auditEvents, String mode, Databases.Server server,
+            int brokerGroups) throws SQLException {
         this.db = new Databases(server, suffix);
         db.create();
         this.namespace = namespace;
         this.auditEvents = auditEvents;
         this.mode = mode;
-        this.broker = new BrokerProcess(root, work, namespace);
+        this.broker = new Brokers(root, work, namespace, brokerGroups);
         broker.start();
         Path agent = agentJar(root);
         this.account = service("account-service", SampleJars.account(root), db.account, work, agent);

@@ -11,7 +11,7 @@ import dev.txmsg.faults.agent.Fault;
 import dev.txmsg.faults.agent.Faults.Armed;
 
 /**
- * F1 to F13: how each fault is injected into an iteration, and whether it fired. Some apply to one
+ * F1 to F14: how each fault is injected into an iteration, and whether it fired. Some apply to one
  * sending mode only: a lost end has no meaning in outbox mode, a relay has none in half-message mode.
  */
 enum FaultCase {
@@ -55,11 +55,11 @@ enum FaultCase {
             return injected.getOrDefault(Fault.KILL_CHECK_BACK_CONNECTIONS.name(), 0) > 0;
         }
     },
-    F6("broker process killed (SIGKILL) under load and restarted on the same store") {
+    F6("broker process killed (SIGKILL) under load and restarted on the same store (in a cluster: every broker)") {
         @Override
         int during(Cluster c, Random rnd) {
             c.broker.kill();
-            c.broker.start();
+            c.broker.restart();
             return 1;
         }
 
@@ -163,7 +163,36 @@ enum FaultCase {
         void arm(Cluster c, Random rnd, int orders) {
             c.arm(c.order, List.of(new Armed(Fault.KILL_AFTER_COMMIT, "INSERT INTO txmsg_outbox", 1 + rnd.nextInt(orders / 2), 0)));
         }
+    },
+    F14("cluster: broker-a killed (SIGKILL) under load while broker-b runs on; orders placed while it is down must not be refused; "
+        + "restarted on the same store, where its half messages are settled") {
+        @Override
+        int during(Cluster c, Random rnd) {
+            BrokerProcess a = c.broker.first();
+            a.kill();
+            int placed = 0;
+            int refused = 0;
+            for (int i = 0; i < OUTAGE_ORDERS; i++) {
+                placed++;
+                if (!c.placeOnce.getAsBoolean()) {
+                    refused++;
+                }
+            }
+            if (refused > 0) {
+                c.findings.add(refused + " of " + placed + " orders refused while " + a.name() + " was down and the other broker up");
+            }
+            a.start();
+            return placed;
+        }
+
+        @Override
+        boolean fired(Cluster c, int deaths, Map<String, Integer> injected, int during) {
+            return during > 0;
+        }
     };
+
+    /** F14: how many orders are placed, one at a time, while broker-a is down. */
+    static final int OUTAGE_ORDERS = 8;
 
     final String description;
 
@@ -174,10 +203,16 @@ enum FaultCase {
     /** Whether the fault means something for services sending in {@code mode} (half-message or outbox). */
     boolean appliesTo(String mode) {
         return switch (this) {
+            case F14 -> true; // with two or more broker groups only: see needsCluster
             case F1, F3, F4, F5, F11 -> mode.equals("half-message");
             case F12, F13 -> mode.equals("outbox");
             default -> true;
         };
+    }
+
+    /** Whether the fault needs two or more broker groups. */
+    boolean needsCluster() {
+        return this == F14;
     }
 
     /** Arms the agent before the iteration's orders (kill faults: at a random occurrence in the first half). */

@@ -21,18 +21,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.txmsg.demo.Http;
 import dev.txmsg.demo.SampleJars;
 
 /**
  * Crashes every step of the protocol, many times, and checks that nothing is lost, phantom or
  * applied twice. Runs the sample services as child JVMs on MariaDB with the standalone broker
- * (also a child JVM), places orders through their REST API and injects F1 to F13 (those of the services' sending mode)
+ * (also a child JVM; with {@code --brokers 2}, a name server and two broker groups, each a JVM), places orders through their REST API and injects F1 to F14 (those of the services' sending mode)
  * ({@link FaultCase}); after each iteration it reads both databases ({@link Invariants}).
  *
  * <pre>
  * java -jar txmsg-faults/target/txmsg-faults-0.1.0-SNAPSHOT-all.jar [--iterations 20] [--orders 20]
  *      [--faults F1,F2,...] [--seed N] [--out target/faults] [--namespace NS] [--audit-events]
- *      [--mode half-message|outbox] [--db mariadb|postgresql]
+ *      [--mode half-message|outbox] [--db mariadb|postgresql] [--brokers 2]
  * </pre>
  * Writes {@code report.md} to the output directory; keeps the databases and the logs of a run that
  * found an inconsistency. Exits 1 if it found one.
@@ -40,17 +43,24 @@ import dev.txmsg.demo.SampleJars;
 public final class FaultSuite {
 
     private static final int THREADS = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FaultSuite() {
     }
 
     /** The settings of a run. */
     record Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace,
-                    boolean auditEvents, String mode, Databases.Server db) {
+                    boolean auditEvents, String mode, Databases.Server db, int brokers) {
+
+        /** Settings with one broker. */
+        Settings(int iterations, int orders, List<FaultCase> faults, long seed, Path out, String namespace,
+                 boolean auditEvents, String mode, Databases.Server db) {
+            this(iterations, orders, faults, seed, out, namespace, auditEvents, mode, db, 1);
+        }
 
         /** The settings with another database server. */
         Settings on(Databases.Server server) {
-            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode, server);
+            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode, server, brokers);
         }
 
         static Settings parse(String[] args) {
@@ -63,6 +73,7 @@ public final class FaultSuite {
             String namespace = null;
             boolean auditEvents = false;
             Databases.Server db = Databases.Server.MARIADB;
+            int brokers = 1;
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
                 if (option.equals("--audit-events")) {
@@ -92,6 +103,12 @@ public final class FaultSuite {
                     }
                     case "--out" -> out = Path.of(value);
                     case "--db" -> db = Databases.Server.of(value);
+                    case "--brokers" -> {
+                        brokers = positive(option, value);
+                        if (brokers > 9) {
+                            throw new IllegalArgumentException("--brokers must be between 1 and 9, was " + value);
+                        }
+                    }
                     case "--namespace" -> {
                         if (!value.matches("[a-zA-Z0-9_-]{1,64}")) {
                             throw new IllegalArgumentException("--namespace needs 1 to 64 letters, digits, '-' or '_', was " + value);
@@ -100,19 +117,23 @@ public final class FaultSuite {
                     }
                     default -> throw new IllegalArgumentException("unknown option " + option
                         + "; options: --iterations N, --orders N, --faults F1,F2,..., --seed N, --out DIR, --namespace NS, --audit-events, "
-                        + "--mode half-message|outbox, --db mariadb|postgresql");
+                        + "--mode half-message|outbox, --db mariadb|postgresql, --brokers N");
                 }
             }
             String m = mode;
+            boolean cluster = brokers > 1;
             if (faults == null) {
-                faults = Arrays.stream(FaultCase.values()).filter(f -> f.appliesTo(m)).toList();
+                faults = Arrays.stream(FaultCase.values()).filter(f -> f.appliesTo(m) && (cluster || !f.needsCluster())).toList();
             }
             for (FaultCase f : faults) {
                 if (!f.appliesTo(mode)) {
                     throw new IllegalArgumentException("--faults: " + f + " does not apply in " + mode + " mode (" + f.description + ")");
                 }
+                if (f.needsCluster() && !cluster) {
+                    throw new IllegalArgumentException("--faults: " + f + " needs two or more broker groups: add --brokers 2");
+                }
             }
-            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode, db);
+            return new Settings(iterations, orders, faults, seed, out, namespace, auditEvents, mode, db, brokers);
         }
 
         private static int positive(String option, String value) {
@@ -160,10 +181,14 @@ public final class FaultSuite {
         say("seed " + s.seed() + ", " + s.iterations() + " iteration(s) of " + s.orders() + " orders per fault, output " + work
             + (s.namespace() == null ? "" : ", RocketMQ namespace " + s.namespace())
             + (s.auditEvents() ? ", two messages per order (ORDER_CREATED and ORDER_AUDITED)" : "")
-            + ", services in " + s.mode() + " mode on " + s.db().display);
+            + ", services in " + s.mode() + " mode on " + s.db().display
+            + (s.brokers() > 1 ? ", " + s.brokers() + " broker groups" : ""));
         List<Row> rows = new ArrayList<>();
         boolean clean;
-        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents(), s.mode(), s.db())) {
+        if (s.brokers() < 2 && s.faults().stream().anyMatch(FaultCase::needsCluster)) {
+            throw new IllegalArgumentException("F14 needs two or more broker groups (brokers=" + s.brokers() + ")");
+        }
+        try (Cluster cluster = new Cluster(root, work, suffix, s.namespace(), s.auditEvents(), s.mode(), s.db(), s.brokers())) {
             for (FaultCase fault : s.faults()) {
                 int fired = 0;
                 List<String> inconsistencies = new ArrayList<>();
@@ -211,8 +236,32 @@ public final class FaultSuite {
         List<String> accounts = new ArrayList<>(initial.keySet());
         Map<String, List<String>> placed = new ConcurrentHashMap<>();
         AtomicInteger count = new AtomicInteger();
-        AtomicInteger during = new AtomicInteger();
+        AtomicInteger acted = new AtomicInteger();
         int actAt = 1 + rnd.nextInt(Math.max(1, orders / 2));
+        AtomicInteger extra = new AtomicInteger();
+        Random during = new Random(rnd.nextLong());
+        c.findings.clear();
+        c.placeOnce = () -> {
+            String account = accounts.get(during.nextInt(accounts.size()));
+            BigDecimal amount = BigDecimal.valueOf(100 + during.nextInt(4000), 2);
+            String key = fault + "-" + iteration + "-x" + extra.incrementAndGet() + "-" + UUID.randomUUID();
+            String body = "{\"accountId\":\"" + account + "\",\"amount\":" + amount.toPlainString() + "}";
+            String id = null;
+            try {
+                Http.Response r = Http.post(c.order.baseUrl() + "/orders", body, key);
+                if (r.status() == 201 || r.status() == 200) {
+                    id = JSON.readTree(r.body()).path("id").asText(null);
+                }
+            } catch (java.io.UncheckedIOException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                id = null;
+            }
+            boolean once = id != null;
+            if (id == null) {
+                id = c.client.place(account, amount, key, Duration.ofMinutes(4)); // the same key: placed at most once
+            }
+            placed.computeIfAbsent(account, k -> Collections.synchronizedList(new ArrayList<>())).add(id);
+            return once;
+        };
         ExecutorService threads = Executors.newFixedThreadPool(THREADS);
         List<Future<?>> work = new ArrayList<>();
         for (int o = 0; o < orders; o++) {
@@ -223,7 +272,7 @@ public final class FaultSuite {
                 String id = c.client.place(account, amount, key, Duration.ofMinutes(4));
                 placed.computeIfAbsent(account, k -> Collections.synchronizedList(new ArrayList<>())).add(id);
                 if (count.incrementAndGet() == actAt) {
-                    during.set(fault.during(c, rnd));
+                    acted.set(fault.during(c, rnd));
                 }
                 return null;
             }));
@@ -235,7 +284,8 @@ public final class FaultSuite {
         // Armed until the orders settle: probabilistic faults strike the check-backs too.
         List<String> unsettled = Invariants.awaitSettled(c, placed, Duration.ofMinutes(3));
         Map<String, Integer> injected = c.disarm(fault.target(c));
-        boolean fired = fault.fired(c, c.deaths(fault.target(c)) - deathsBefore, injected, during.get());
+        boolean fired = fault.fired(c, c.deaths(fault.target(c)) - deathsBefore, injected, acted.get());
+        found.addAll(c.findings);
         found.addAll(Invariants.check(c, initial, placed, unsettled));
         return fired;
     }
@@ -243,7 +293,9 @@ public final class FaultSuite {
     private static void keepEvidence(Path work, Cluster c, FaultCase fault, int iteration) throws IOException {
         Path dir = work.resolve("failure-" + fault + "-" + iteration);
         Files.createDirectories(dir);
-        for (Path log : List.of(c.order.log(), c.account.log(), c.broker.log())) {
+        List<Path> logs = new ArrayList<>(List.of(c.order.log(), c.account.log()));
+        logs.addAll(c.broker.logs());
+        for (Path log : logs) {
             if (Files.exists(log)) {
                 Files.copy(log, dir.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }

@@ -19,8 +19,8 @@ final class Report {
             .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.name")).append(' ')
             .append(System.getProperty("os.arch")).append("; ").append(s.db().display).append(" on ").append(s.db().url("")).append('\n');
         md.append("- both sample services as child JVMs (order, account; a ").append(s.db().display).append(" database each), "
-            + "the standalone broker as a "
-            + "child JVM; ").append(s.orders()).append(" orders per iteration from 4 client threads over 5 fresh accounts, "
+            + (s.brokers() > 1 ? "a RocketMQ cluster of " + s.brokers() + " broker groups (broker-a, broker-b, ...; each topic with 4 "
+                + "queues on each) and a name server, each a child JVM; " : "the standalone broker as a child JVM; ")).append(s.orders()).append(" orders per iteration from 4 client threads over 5 fresh accounts, "
             + "each retried with its Idempotency-Key until answered\n");
         md.append("- both services in ").append(s.mode()).append(" mode (txmsg.mode=").append(s.mode()).append(")")
             .append(s.mode().equals("outbox") ? ": messages are outbox rows published by each service's relay after the commit" : "")

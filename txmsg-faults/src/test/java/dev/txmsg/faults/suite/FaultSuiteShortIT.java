@@ -23,7 +23,7 @@ class FaultSuiteShortIT {
     @Test
     void everyFaultFiresAndLeavesBothDatabasesConsistentWithTwoMessagesPerOrder() throws Exception {
         Path out = Path.of("target", "faults");
-        List<FaultCase> faults = Arrays.stream(FaultCase.values()).filter(f -> f.appliesTo("half-message")).toList();
+        List<FaultCase> faults = Arrays.stream(FaultCase.values()).filter(f -> f.appliesTo("half-message") && !f.needsCluster()).toList();
         List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, faults,
             System.nanoTime(), out, null, true, "half-message", Databases.Server.MARIADB));
 
@@ -47,6 +47,29 @@ class FaultSuiteShortIT {
             assertThat(row.fired()).as(row.fault() + " fired").isEqualTo(row.iterations());
         });
         assertThat(Files.readString(out.resolve("report.md"))).contains("Inconsistencies in all: 0.").contains("outbox mode");
+    }
+
+    @Test
+    void inAClusterOfTwoBrokersOrdersGoOnWhileBrokerAIsKilledAndItsHalfMessagesAreSettledWhenItIsBack() throws Exception {
+        Path out = Path.of("target", "faults-cluster");
+        List<FaultCase> faults = List.of(FaultCase.F14);
+        List<FaultSuite.Row> rows = FaultSuite.run(new FaultSuite.Settings(1, 12, faults, System.nanoTime(), out, null, false,
+            "half-message", Databases.Server.MARIADB, 2));
+
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.inconsistencies()).as("inconsistencies, refused orders included").isEmpty();
+            assertThat(row.fired()).isEqualTo(1);
+        });
+        assertThat(Files.readString(out.resolve("report.md"))).contains("Inconsistencies in all: 0.").contains("cluster of 2 broker groups");
+    }
+
+    @Test
+    void theClusterFaultNeedsTwoBrokers() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultSuite.Settings.parse(new String[] {"--faults", "F14"}))
+            .hasMessageContaining("F14 needs two or more broker groups: add --brokers 2");
+        org.assertj.core.api.Assertions.assertThat(FaultSuite.Settings.parse(new String[] {"--brokers", "2"}).faults())
+            .contains(FaultCase.F14, FaultCase.F6);
+        org.assertj.core.api.Assertions.assertThat(FaultSuite.Settings.parse(new String[0]).faults()).doesNotContain(FaultCase.F14);
     }
 
     @Test
