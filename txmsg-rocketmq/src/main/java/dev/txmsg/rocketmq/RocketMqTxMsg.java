@@ -1,6 +1,7 @@
 package dev.txmsg.rocketmq;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -94,6 +95,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
     private final TxMsgMetrics metrics;
     private final CircuitBreaker circuitBreaker;
     private final Retry retry;
+    private final dev.txmsg.rocketmq.check.Reconciler reconciler;
     private final ScheduledExecutorService retryScheduler;
     private final Mode mode;
     private final OutboxStore outboxStore;
@@ -144,6 +146,45 @@ public final class RocketMqTxMsg implements AutoCloseable {
         if (watcher != null) {
             metrics.inDoubtWatcher(watcher::failing, watcher::failures);
         }
+        if (b.reconciliation != null) {
+            if (log == null) {
+                throw new IllegalStateException("the reconciliation needs the transaction log (half-message mode)");
+            }
+            Reconciliation r = b.reconciliation;
+            this.reconciler = new dev.txmsg.rocketmq.check.Reconciler(b.group, log, producer, republisher, r.checkWindow(), r.interval(),
+                r.catchUp(), r.batchSize());
+            java.util.Map<String, java.util.function.LongSupplier> counts = new java.util.LinkedHashMap<>();
+            for (dev.txmsg.rocketmq.check.Reconciler.Result result : dev.txmsg.rocketmq.check.Reconciler.Result.values()) {
+                counts.put(result.name().toLowerCase(java.util.Locale.ROOT), () -> reconciler.count(result));
+            }
+            metrics.reconciler(counts);
+        } else {
+            this.reconciler = null;
+        }
+    }
+
+    /**
+     * The reconciliation's settings ({@link Builder#reconciliation}).
+     *
+     * @param checkWindow the broker's whole check window: transaction timeout + checks × check interval
+     * @param interval    how often it runs (and the band of rows each run verifies)
+     * @param catchUp     how much further back its first run looks
+     * @param batchSize   log rows read at a time
+     */
+    public record Reconciliation(Duration checkWindow, Duration interval, Duration catchUp, int batchSize) {
+    }
+
+    /** The reconciliation, if the builder asked for one. Not started until {@link #startReconciler()}. */
+    public Optional<dev.txmsg.rocketmq.check.Reconciler> reconciler() {
+        return Optional.ofNullable(reconciler);
+    }
+
+    /** Starts the reconciliation, if there is one. */
+    public RocketMqTxMsg startReconciler() {
+        if (reconciler != null) {
+            reconciler.start();
+        }
+        return this;
     }
 
     /**
@@ -285,6 +326,9 @@ public final class RocketMqTxMsg implements AutoCloseable {
     /** Stops the relay (finishing its batches), the watcher and the producer; check-backs then go to the group's other producers. */
     @Override
     public void close() {
+        if (reconciler != null) {
+            reconciler.close();
+        }
         if (relay != null) {
             relay.close();
         }
@@ -310,6 +354,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
         private TxMsgMetrics metrics;
         private CircuitBreaker circuitBreaker = SendResilience.defaultCircuitBreaker();
         private Retry retry = SendResilience.defaultRetry();
+        private Reconciliation reconciliation;
         private Consumer<TransactionMQProducer> producerCustomizer = p -> { };
         private ConsumerStore inDoubtStore;
         private Clock clock = Clock.systemUTC();
@@ -375,6 +420,17 @@ public final class RocketMqTxMsg implements AutoCloseable {
         /** Where meters go (default: a registry of the sender's own). */
         public Builder metrics(TxMsgMetrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Verifies, every interval, that the messages of committed transactions reached their topic,
+         * and publishes those that did not from their half messages ({@link dev.txmsg.rocketmq.check.Reconciler}).
+         * Meant for a broker that deletes the half messages whose check-backs ran out (RocketMQ 5.4's
+         * {@code transRocksDBEnable}); {@code null} (the default) for none.
+         */
+        public Builder reconciliation(Reconciliation settings) {
+            this.reconciliation = settings;
             return this;
         }
 

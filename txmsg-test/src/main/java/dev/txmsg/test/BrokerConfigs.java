@@ -81,7 +81,7 @@ final class BrokerConfigs {
         NettyServerConfig server = new NettyServerConfig();
         server.setListenPort(port);
         if (Boolean.getBoolean(EmbeddedRocketMQ.TRANS_ROCKSDB_PROPERTY)) {
-            store.setTransRocksDBEnable(true); // a whole test run in that broker mode; a customizer may still say otherwise
+            EmbeddedRocketMQ.transRocksDb(store); // a whole test run in that broker mode; a customizer may still say otherwise
         }
         settings.brokerCustomizer().accept(config);
         settings.storeCustomizer().accept(store);

@@ -39,11 +39,23 @@ import org.apache.rocketmq.store.config.MessageStoreConfig;
 public final class EmbeddedRocketMQ implements AutoCloseable {
 
     /**
-     * The system property that runs every embedded broker of a JVM with RocketMQ 5.4's
-     * {@code transRocksDBEnable} (half messages in RocksDB; exhausted ones deleted rather than parked):
-     * {@code mvn test -Dtxmsg.test.broker.trans-rocksdb=true} runs the same suites against that mode.
+     * The system property that runs every embedded broker of a JVM in RocketMQ 5.4's RocksDB
+     * transaction mode ({@link #transRocksDb}): {@code mvn test -Dtxmsg.test.broker.trans-rocksdb=true}
+     * runs the same suites against that mode.
      */
     public static final String TRANS_ROCKSDB_PROPERTY = "txmsg.test.broker.trans-rocksdb";
+
+    /**
+     * Puts a store in RocketMQ 5.4's RocksDB transaction mode: half messages kept in RocksDB
+     * ({@code transRocksDBEnable}) and only there ({@code transWriteOriginTransHalfEnable=false};
+     * RocketMQ's default {@code true} also writes them to the half topic's queue, whose checks park
+     * exhausted ones as before). In that mode the broker deletes a half message whose check-backs ran
+     * out instead of moving it to {@code TRANS_CHECK_MAX_TIME_TOPIC}.
+     */
+    public static void transRocksDb(MessageStoreConfig store) {
+        store.setTransRocksDBEnable(true);
+        store.setTransWriteOriginTransHalfEnable(false);
+    }
 
     private final Settings settings;
     private final Path storeDir;

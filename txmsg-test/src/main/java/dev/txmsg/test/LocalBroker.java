@@ -182,7 +182,7 @@ public final class LocalBroker {
             builder.brokerName(o.brokerName);
         }
         if (o.transRocksDb) {
-            builder.storeConfig(store -> store.setTransRocksDBEnable(true));
+            builder.storeConfig(EmbeddedRocketMQ::transRocksDb);
         }
         EmbeddedRocketMQ mq = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -314,6 +314,7 @@ public final class LocalBroker {
             + "       --brokers N: a name server here and N broker groups (broker-a, broker-b, ...), each a JVM of its own\n"
             + "       --join HOST:PORT --broker-name NAME: a broker only, registering with that name server\n"
             + "       --name-server-only: a name server only\n"
-            + "       --trans-rocksdb: half messages kept in RocksDB (RocketMQ 5.4's transRocksDBEnable)");
+            + "       --trans-rocksdb: half messages kept in RocksDB only (RocketMQ 5.4's transRocksDBEnable=true,\n"
+            + "                        transWriteOriginTransHalfEnable=false): exhausted ones are deleted, not parked");
     }
 }

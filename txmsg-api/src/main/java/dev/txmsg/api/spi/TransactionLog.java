@@ -88,6 +88,19 @@ public interface TransactionLog {
     int purge(Duration age, int limit) throws SQLException;
 
     /**
+     * Lists up to {@code limit} committed rows whose age by the database's clock is at least
+     * {@code minAge} and below {@code maxAge}, with transaction ids after {@code after} (empty for
+     * the first page), in transaction-id order: the rows the reconciliation verifies reached their
+     * topic. A log that cannot list its rows throws {@link UnsupportedOperationException} (the
+     * default), and the reconciliation cannot run on it.
+     *
+     * @return the rows, at most {@code limit}
+     */
+    default java.util.List<LogEntry> committed(Duration minAge, Duration maxAge, String after, int limit) throws SQLException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot list its committed rows: the reconciliation needs it");
+    }
+
+    /**
      * Counts the log's rows, for a gauge sampled now and then (it may scan the table).
      *
      * @return the number of rows, or -1 if this log cannot count them

@@ -64,6 +64,11 @@ final class Settings {
         atLeastOne("txmsg.resilience.circuit-breaker.permitted-calls-in-half-open-state", cb.getPermittedCallsInHalfOpenState());
         positive("txmsg.resilience.circuit-breaker.wait-duration-in-open-state", cb.getWaitDurationInOpenState(), false);
         positive("txmsg.in-doubt.probe-interval", p.getInDoubt().getProbeInterval(), false);
+        positive("txmsg.reconcile.interval", p.getReconcile().getInterval(), false);
+        if (p.getReconcile().getCatchUp() == null || p.getReconcile().getCatchUp().isNegative()) {
+            throw invalid("txmsg.reconcile.catch-up", p.getReconcile().getCatchUp(), "a duration of 0 or more, such as 0s or 1h");
+        }
+        atLeastOne("txmsg.reconcile.batch-size", p.getReconcile().getBatchSize());
         ConsumerProperties consumer = p.getConsumer();
         atLeastOne("txmsg.consumer.threads", consumer.getThreads());
         RetentionProperties consumeRetention = consumer.getRetention();

@@ -201,7 +201,12 @@ public class TxMsgAutoConfiguration {
         ResilienceProperties resilience = properties.getResilience();
         builder.resilience(resilience.isEnabled() ? circuitBreaker(resilience, circuitBreakers.getIfAvailable()) : null,
             resilience.isEnabled() ? retry(resilience, retries.getIfAvailable()) : null);
-        return builder.build();
+        ReconcileProperties reconcile = properties.getReconcile();
+        if (reconcile.isEnabled()) {
+            builder.reconciliation(new RocketMqTxMsg.Reconciliation(properties.getBroker().checkWindow().duration(),
+                reconcile.getInterval(), reconcile.getCatchUp(), reconcile.getBatchSize()));
+        }
+        return builder.build().startReconciler();
     }
 
     @Bean

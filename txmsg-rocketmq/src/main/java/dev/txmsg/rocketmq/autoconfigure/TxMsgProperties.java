@@ -66,6 +66,7 @@ public class TxMsgProperties implements InitializingBean {
 
     @NestedConfigurationProperty
     private final InDoubtProperties inDoubt = new InDoubtProperties();
+    private final ReconcileProperties reconcile = new ReconcileProperties();
 
     @NestedConfigurationProperty
     private final OutboxProperties outbox = new OutboxProperties();
@@ -148,6 +149,10 @@ public class TxMsgProperties implements InitializingBean {
 
     public InDoubtProperties getInDoubt() {
         return inDoubt;
+    }
+
+    public ReconcileProperties getReconcile() {
+        return reconcile;
     }
 
     /**

@@ -150,6 +150,17 @@ public final class MyBatisTransactionLog implements TransactionLog {
     }
 
     @Override
+    public java.util.List<dev.txmsg.api.spi.LogEntry> committed(Duration minAge, Duration maxAge, String after, int limit)
+        throws SQLException {
+        if (minAge.isNegative() || maxAge.compareTo(minAge) <= 0 || limit < 1) {
+            throw new IllegalArgumentException("committed needs 0 <= minAge < maxAge and a positive limit, got " + minAge + ", "
+                + maxAge + ", " + limit);
+        }
+        return mybatis.inOwnTransaction(TxLogMapper.class,
+            m -> m.committed(minAge.toSeconds(), maxAge.toSeconds(), after == null ? "" : after, limit));
+    }
+
+    @Override
     public long size() throws SQLException {
         return mybatis.inOwnTransaction(TxLogMapper.class, TxLogMapper::countRows);
     }

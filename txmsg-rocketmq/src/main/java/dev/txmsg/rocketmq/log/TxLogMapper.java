@@ -19,6 +19,9 @@ interface TxLogMapper {
 
     long countRows();
 
+    java.util.List<dev.txmsg.api.spi.LogEntry> committed(@Param("minAge") long minAgeSeconds, @Param("maxAge") long maxAgeSeconds,
+                                                         @Param("after") String after, @Param("limit") int limit);
+
     int probe();
 
     String findIdentity();

@@ -2,6 +2,7 @@ package dev.txmsg.rocketmq.metrics;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 import io.micrometer.core.instrument.Counter;
@@ -58,6 +59,7 @@ public final class TxMsgMetrics {
     }
 
     private final MeterRegistry registry;
+    private volatile Map<String, java.util.function.LongSupplier> reconcileCounts = Map.of();
     private final String group;
     private final Counter fenced;
     private final Counter foreign;
@@ -218,6 +220,19 @@ public final class TxMsgMetrics {
             .tag("group", group).register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("txmsg.in.doubt.settle.failures", failures, f -> f.getAsLong())
             .description("failed attempts to settle exhausted half messages").tag("group", group).register(registry);
+    }
+
+    /**
+     * Publishes the reconciliation's counts: {@code txmsg.reconcile} by {@code result} (delivered,
+     * republished, missing, failed). {@code missing} above 0 is an alarm: a committed transaction's
+     * message is neither in its topic nor in a half topic.
+     */
+    public void reconciler(Map<String, java.util.function.LongSupplier> countByResult) {
+        reconcileCounts = Map.copyOf(countByResult); // held here: Micrometer keeps only a weak reference
+        reconcileCounts.forEach((result, count) -> io.micrometer.core.instrument.FunctionCounter
+            .builder("txmsg.reconcile", count, java.util.function.LongSupplier::getAsLong)
+            .description("committed transactions the reconciliation verified, by result").tag("group", group)
+            .tag("result", result).register(registry));
     }
 
     /**

@@ -143,6 +143,9 @@ class StarterConfigurationTest {
             {"txmsg.check.clock-skew=-1s", "txmsg.check.clock-skew = PT-1S", "zero or more"},
             {"txmsg.check.clock-skew=2d", "txmsg.check.clock-skew = PT48H", "less than txmsg.retention.period (PT24H)"},
             {"txmsg.in-doubt.probe-interval=0s", "txmsg.in-doubt.probe-interval = PT0S", "positive duration"},
+            {"txmsg.reconcile.interval=0s", "txmsg.reconcile.interval = PT0S", "positive duration"},
+            {"txmsg.reconcile.catch-up=-1s", "txmsg.reconcile.catch-up = PT-1S", "0 or more"},
+            {"txmsg.reconcile.batch-size=0", "txmsg.reconcile.batch-size = 0", "at least 1"},
             {"txmsg.send.timeout=-1s", "txmsg.send.timeout = PT-1S", "positive duration"},
             {"txmsg.topics=bad topic", "txmsg.topics = bad topic", "RocketMQ topic names"},
             {"txmsg.retention.period=10m", "txmsg.retention.period = PT10M", "at least twice the broker's check window, PT15M12S"},
@@ -165,6 +168,19 @@ class StarterConfigurationTest {
                 assertThat(context).hasFailed().getFailure().rootCause()
                     .as(c[0]).hasMessageContaining(c[1]).hasMessageContaining(c[2]));
         }
+    }
+
+    @Test
+    void theReconciliationRunsOnlyWhenEnabled(EmbeddedRocketMQ mq) {
+        app(mq).withPropertyValues("spring.application.name=shop").run(context ->
+            assertThat(context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class).reconciler()).isEmpty());
+        app(mq).withPropertyValues("spring.application.name=shop", "txmsg.reconcile.enabled=true", "txmsg.reconcile.interval=2s")
+            .run(context -> {
+                assertThat(context).hasNotFailed();
+                dev.txmsg.rocketmq.RocketMqTxMsg txmsg = context.getBean(dev.txmsg.rocketmq.RocketMqTxMsg.class);
+                assertThat(txmsg.reconciler()).isPresent();
+                assertThat(txmsg.metrics().registry().find("txmsg.reconcile").tag("result", "missing").functionCounter()).isNotNull();
+            });
     }
 
     @Test
