@@ -146,13 +146,10 @@ public final class RocketMqTxMsg implements AutoCloseable {
         if (watcher != null) {
             metrics.inDoubtWatcher(watcher::failing, watcher::failures);
         }
-        if (b.reconciliation != null) {
-            if (log == null) {
-                throw new IllegalStateException("the reconciliation needs the transaction log (half-message mode)");
-            }
+        if (b.reconciliation != null && mode == Mode.HALF_MESSAGE) { // an outbox writes no log rows to verify
             Reconciliation r = b.reconciliation;
-            this.reconciler = new dev.txmsg.rocketmq.check.Reconciler(b.group, log, producer, republisher, r.checkWindow(), r.interval(),
-                r.catchUp(), r.batchSize());
+            this.reconciler = new dev.txmsg.rocketmq.check.Reconciler(b.group, log, producer, republisher, decider, r.checkWindow(),
+                r.interval(), r.catchUp(), r.batchSize());
             java.util.Map<String, java.util.function.LongSupplier> counts = new java.util.LinkedHashMap<>();
             for (dev.txmsg.rocketmq.check.Reconciler.Result result : dev.txmsg.rocketmq.check.Reconciler.Result.values()) {
                 counts.put(result.name().toLowerCase(java.util.Locale.ROOT), () -> reconciler.count(result));
@@ -166,7 +163,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
     /**
      * The reconciliation's settings ({@link Builder#reconciliation}).
      *
-     * @param checkWindow the broker's whole check window: transaction timeout + checks × check interval
+     * @param checkWindow how long the broker may take to give a half message up: transaction timeout + (checks + 1) × check interval
      * @param interval    how often it runs (and the band of rows each run verifies)
      * @param catchUp     how much further back its first run looks
      * @param batchSize   log rows read at a time

@@ -65,6 +65,19 @@ final class Settings {
         positive("txmsg.resilience.circuit-breaker.wait-duration-in-open-state", cb.getWaitDurationInOpenState(), false);
         positive("txmsg.in-doubt.probe-interval", p.getInDoubt().getProbeInterval(), false);
         positive("txmsg.reconcile.interval", p.getReconcile().getInterval(), false);
+        if (p.getReconcile().getInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw invalid("txmsg.reconcile.interval", p.getReconcile().getInterval(), "at least 1s");
+        }
+        if (p.getReconcile().isEnabled() && retention.isEnabled()) {
+            // the reconciliation must see a row before the retention deletes it
+            Duration reach = broker.checkWindow().duration().plus(broker.getCheckInterval())
+                .plus(p.getReconcile().getInterval().multipliedBy(3)).plus(p.getReconcile().getCatchUp());
+            if (retention.getPeriod().compareTo(reach) <= 0) {
+                throw invalid("txmsg.reconcile.catch-up", p.getReconcile().getCatchUp(), "short enough that the broker's check window + "
+                    + "a check interval + 3 x txmsg.reconcile.interval + txmsg.reconcile.catch-up (" + reach
+                    + ") stays below txmsg.retention.period (" + retention.getPeriod() + ")");
+            }
+        }
         if (p.getReconcile().getCatchUp() == null || p.getReconcile().getCatchUp().isNegative()) {
             throw invalid("txmsg.reconcile.catch-up", p.getReconcile().getCatchUp(), "a duration of 0 or more, such as 0s or 1h");
         }

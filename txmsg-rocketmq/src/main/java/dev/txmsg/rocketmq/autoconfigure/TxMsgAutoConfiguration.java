@@ -203,10 +203,19 @@ public class TxMsgAutoConfiguration {
             resilience.isEnabled() ? retry(resilience, retries.getIfAvailable()) : null);
         ReconcileProperties reconcile = properties.getReconcile();
         if (reconcile.isEnabled()) {
-            builder.reconciliation(new RocketMqTxMsg.Reconciliation(properties.getBroker().checkWindow().duration(),
-                reconcile.getInterval(), reconcile.getCatchUp(), reconcile.getBatchSize()));
+            // RocketMQ's RocksDB mode gives a half message up after one round more than transactionCheckMax.
+            java.time.Duration window = properties.getBroker().checkWindow().duration().plus(properties.getBroker().getCheckInterval());
+            builder.reconciliation(new RocketMqTxMsg.Reconciliation(window, reconcile.getInterval(), reconcile.getCatchUp(),
+                reconcile.getBatchSize()));
         }
-        return builder.build().startReconciler();
+        return builder.build();
+    }
+
+    /** Starts the reconciliation, if on, once the context is refreshed; stops it first on close. */
+    @Bean
+    TxMsgLifecycle txMsgReconcilerLifecycle(ObjectProvider<RocketMqTxMsg> txmsg) {
+        return new TxMsgLifecycle(() -> txmsg.ifAvailable(RocketMqTxMsg::startReconciler),
+            () -> txmsg.ifAvailable(t -> t.reconciler().ifPresent(dev.txmsg.rocketmq.check.Reconciler::close)));
     }
 
     @Bean

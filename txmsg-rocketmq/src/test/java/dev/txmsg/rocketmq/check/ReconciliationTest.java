@@ -115,13 +115,18 @@ class ReconciliationTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.delivered()).containsAll(committed));
             // Another instance of the group (or this one restarted) looks again: all delivered, nothing published twice.
             Reconciler another = new Reconciler(txmsg.producer().getProducerGroup(), log, txmsg.producer(),
-                new Republisher(txmsg.producer()), CHECK_WINDOW, Duration.ofSeconds(1), Duration.ofMinutes(5), 2);
+                new Republisher(txmsg.producer()), decider(log), CHECK_WINDOW, Duration.ofSeconds(1), Duration.ofMinutes(5), 2);
             assertThat(another.runOnce()).isEqualTo(Map.of(Reconciler.Result.DELIVERED, 3));
             await().during(Duration.ofSeconds(2)).until(() -> consumer.delivered().size() == 3);
             assertThat(committed).allSatisfy(id -> assertThat(consumer.count(id)).as("deliveries of " + id).isEqualTo(1));
             assertThat(txmsg.metrics().registry().get("txmsg.reconcile").tag("result", "republished").functionCounter().count())
                 .isEqualTo(3.0);
         }
+    }
+
+    private static ConfiguredDecider decider(MyBatisTransactionLog log) {
+        return new ConfiguredDecider(new TransactionDecider(log, dev.txmsg.rocketmq.log.RetentionHorizon.none(),
+            new dev.txmsg.rocketmq.log.RunningTransactions()), List.of());
     }
 
     private static void insert(java.sql.Connection c, String id) throws java.sql.SQLException {
