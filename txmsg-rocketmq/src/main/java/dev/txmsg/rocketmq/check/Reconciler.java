@@ -188,7 +188,9 @@ public final class Reconciler implements AutoCloseable {
             if (stopped) {
                 break;
             }
-            settle(p.row(), p.since(), found);
+            if (p.since() != start) { // not the rows this run has just looked at
+                settle(p.row(), p.since(), found);
+            }
         }
         first = false;
         lastRunStart = start;

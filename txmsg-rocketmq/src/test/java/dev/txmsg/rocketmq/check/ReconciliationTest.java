@@ -124,6 +124,33 @@ class ReconciliationTest {
         }
     }
 
+    @Test
+    void aCommittedRowWhoseMessageIsNowhereIsAskedAgainUntilCatchUpRunsOutAndThenCountsAsMissing() throws Exception {
+        String topic = "reconcile-none-" + UUID.randomUUID().toString().substring(0, 8);
+        mq.broker().createTopic(topic, 2);
+        MyBatisTransactionLog log = MyBatisTransactionLog.builder(db.dataSource()).schemaInitialization(SchemaInitialization.ALWAYS).build();
+        String txId = "none-" + UUID.randomUUID();
+        try (java.sql.Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            log.append(c, txId, topic); // committed, but no message was ever sent: nothing to find, nothing to publish
+            c.commit();
+        }
+        try (RocketMqTxMsg txmsg = RocketMqTxMsg.builder(ClientOptions.of(mq.broker().nameServerAddress()), "reconcile-" + topic)
+                 .dataSource(db.dataSource()).transactionLog(log).options(o -> o.withTopics(List.of(topic))).build()) {
+            Reconciler patient = new Reconciler("patient", log, txmsg.producer(), new Republisher(txmsg.producer()), decider(log),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(5), 10);
+            // once the row is old enough (2 s): not found, pending, asked again at the next run
+            await().atMost(Duration.ofSeconds(20)).until(() -> patient.runOnce().getOrDefault(Reconciler.Result.FAILED, 0) == 1);
+            assertThat(patient.runOnce()).as("the next run asks again").isEqualTo(Map.of(Reconciler.Result.FAILED, 1));
+            assertThat(patient.count(Reconciler.Result.MISSING)).isZero();
+
+            Reconciler impatient = new Reconciler("impatient", log, txmsg.producer(), new Republisher(txmsg.producer()), decider(log),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, 10);
+            assertThat(impatient.runOnce()).as("no catch-up: given up at once").isEqualTo(Map.of(Reconciler.Result.MISSING, 1));
+            assertThat(impatient.count(Reconciler.Result.MISSING)).isEqualTo(1);
+        }
+    }
+
     private static ConfiguredDecider decider(MyBatisTransactionLog log) {
         return new ConfiguredDecider(new TransactionDecider(log, dev.txmsg.rocketmq.log.RetentionHorizon.none(),
             new dev.txmsg.rocketmq.log.RunningTransactions()), List.of());
