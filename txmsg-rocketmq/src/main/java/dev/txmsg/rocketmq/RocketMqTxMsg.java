@@ -164,7 +164,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
      * The reconciliation's settings ({@link Builder#reconciliation}).
      *
      * @param checkWindow how long the broker may take to give a half message up: transaction timeout + (checks + 1) × check interval
-     * @param interval    how often it runs (and the band of rows each run verifies)
+     * @param interval    how often it runs
      * @param catchUp     how much further back its first run looks
      * @param batchSize   log rows read at a time
      */

@@ -8,17 +8,9 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
-import org.apache.rocketmq.common.message.MessageConst;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.txmsg.acceptance.database.TestDatabase;
+import dev.txmsg.acceptance.support.CollectingConsumer;
 import dev.txmsg.acceptance.support.EndDropper;
 import dev.txmsg.api.LocalTransactionExecutor;
 import dev.txmsg.api.SendReceipt;
@@ -74,7 +67,7 @@ class TwoBrokerClusterTest {
         String topic = topic("route");
         // The producer keeps broker-a in its route throughout, as it does for up to its poll interval
         // after a broker dies: only leaving a failed broker out of its picks keeps the sends going.
-        try (Deliveries deliveries = new Deliveries(topic);
+        try (CollectingConsumer deliveries = new CollectingConsumer(brokerA.nameServerAddress(), "reader-" + topic, topic);
              RocketMqTxMsg txmsg = txmsg(topic, null, p -> p.setPollNameServerInterval(600_000))) {
             RocketMqTransactionalSender sender = txmsg.sender();
             List<String> sent = new ArrayList<>();
@@ -100,9 +93,9 @@ class TwoBrokerClusterTest {
                 sent.add(sender.send(message(topic, "back-" + i), insert(), "back-" + topic + "-" + i).transactionId());
             }
 
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deliveries.counts().keySet()).containsAll(sent));
-            assertThat(deliveries.counts()).as("deliveries per transaction").allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-            assertThat(deliveries.counts()).hasSize(sent.size());
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deliveries.delivered()).containsAll(sent));
+            assertThat(sent).as("deliveries per transaction").allSatisfy(id -> assertThat(deliveries.count(id)).isEqualTo(1));
+            assertThat(deliveries.delivered()).hasSize(sent.size());
             assertThat(db.queryLong("SELECT COUNT(*) FROM txmsg_tx_log WHERE topic = '" + topic + "'")).isEqualTo(sent.size());
         }
     }
@@ -112,7 +105,7 @@ class TwoBrokerClusterTest {
         String topic = topic("settle");
         EndDropper ends = new EndDropper();
         ends.dropAll(); // every end lost: only check-backs settle these messages
-        try (Deliveries deliveries = new Deliveries(topic);
+        try (CollectingConsumer deliveries = new CollectingConsumer(brokerA.nameServerAddress(), "reader-" + topic, topic);
              RocketMqTxMsg txmsg = txmsg(topic, ends, p -> { })) {
             RocketMqTransactionalSender sender = txmsg.sender();
             List<String> committed = new ArrayList<>();
@@ -142,10 +135,10 @@ class TwoBrokerClusterTest {
                 brokerA.startBroker();
             }
 
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deliveries.counts().keySet()).containsAll(committed));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deliveries.delivered()).containsAll(committed));
             assertThat(deliveries.fromBroker("broker-a")).as("settled by broker-a's check-backs after its return").isNotEmpty();
-            assertThat(deliveries.counts()).as("deliveries per transaction").allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-            assertThat(deliveries.counts().keySet()).as("nothing but the committed").containsExactlyInAnyOrderElementsOf(committed);
+            assertThat(committed).as("deliveries per transaction").allSatisfy(id -> assertThat(deliveries.count(id)).isEqualTo(1));
+            assertThat(deliveries.delivered()).as("nothing but the committed").containsExactlyInAnyOrderElementsOf(committed);
             assertThat(ends.lost()).isEqualTo(committed.size() + rolledBack.size());
             assertThat(db.queryLong("SELECT COUNT(*) FROM orders WHERE id LIKE 'fail-" + topic + "%'")).isZero();
         }
@@ -185,50 +178,5 @@ class TwoBrokerClusterTest {
 
     private static TxMessage message(String topic, String key) {
         return TxMessage.builder(topic).key(key).body(key.getBytes(StandardCharsets.UTF_8)).build();
-    }
-
-    /** A plain consumer of the topic that records each transaction's deliveries and the broker each came from. */
-    private static final class Deliveries implements AutoCloseable {
-        private final DefaultMQPushConsumer consumer;
-        private final Map<String, Integer> counts = new ConcurrentHashMap<>();
-        private final Map<String, String> brokerOf = new ConcurrentHashMap<>();
-
-        Deliveries(String topic) {
-            consumer = new DefaultMQPushConsumer("reader-" + topic);
-            consumer.setNamesrvAddr(brokerA.nameServerAddress());
-            consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-            consumer.setPollNameServerInterval(1000);
-            try {
-                consumer.subscribe(topic, "*");
-                consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
-                    msgs.forEach(m -> {
-                        String id = m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-                        counts.merge(id, 1, Integer::sum);
-                        brokerOf.put(id, m.getBrokerName());
-                    });
-                    return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-                });
-                consumer.start();
-            } catch (MQClientException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        Map<String, Integer> counts() {
-            return counts;
-        }
-
-        Set<String> brokers() {
-            return Set.copyOf(brokerOf.values());
-        }
-
-        List<String> fromBroker(String broker) {
-            return brokerOf.entrySet().stream().filter(e -> broker.equals(e.getValue())).map(Map.Entry::getKey).toList();
-        }
-
-        @Override
-        public void close() {
-            consumer.shutdown();
-        }
     }
 }

@@ -18,6 +18,7 @@ public final class CollectingConsumer implements AutoCloseable {
     private final DefaultMQPushConsumer consumer;
     private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
     private final Map<String, String> tags = new ConcurrentHashMap<>();
+    private final Map<String, String> brokers = new ConcurrentHashMap<>();
 
     public CollectingConsumer(String nameServer, String group, String topic) {
         this(nameServer, group, topic, null);
@@ -35,6 +36,9 @@ public final class CollectingConsumer implements AutoCloseable {
                     String id = txId(m.getProperties(), m.getMsgId());
                     if (m.getTags() != null) {
                         tags.put(id, m.getTags());
+                    }
+                    if (m.getBrokerName() != null) {
+                        brokers.put(id, m.getBrokerName());
                     }
                     deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                 });
@@ -65,6 +69,16 @@ public final class CollectingConsumer implements AutoCloseable {
     /** Every transaction id delivered at least once. */
     public Set<String> delivered() {
         return Set.copyOf(deliveries.keySet());
+    }
+
+    /** The broker groups the messages were delivered from (in a cluster: broker-a, broker-b, ...). */
+    public Set<String> brokers() {
+        return Set.copyOf(brokers.values());
+    }
+
+    /** The transaction ids delivered from broker group {@code brokerName}. */
+    public java.util.List<String> fromBroker(String brokerName) {
+        return brokers.entrySet().stream().filter(e -> brokerName.equals(e.getValue())).map(Map.Entry::getKey).toList();
     }
 
     @Override

@@ -100,7 +100,7 @@ public final class Reconciler implements AutoCloseable {
      * @param decider     decides a half message as a check-back would, before it is published
      * @param checkWindow how long the broker may take to give a half message up: its transaction timeout
      *                    + (checks + 1) × its check interval (RocksDB mode deletes after one more round)
-     * @param interval    how often it runs, and the width of the band of rows each run looks at
+     * @param interval    how often it runs (each run's band reaches back over the time since the last run began, plus two intervals)
      * @param catchUp     how much further back the first run looks
      * @param batchSize   rows read from the log at a time
      */
