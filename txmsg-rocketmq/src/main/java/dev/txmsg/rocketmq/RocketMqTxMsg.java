@@ -142,7 +142,7 @@ public final class RocketMqTxMsg implements AutoCloseable {
             : new SendFlow(TransactionEnds.of(producer), halfSender, halfMessages, log, transactions, metrics, running, options.maxMessages());
         this.sender = new RocketMqTransactionalSender(b.group, path);
         this.watcher = b.inDoubtStore == null ? null : new InDoubtWatcher(b.client, producer.getProducerGroup(), decider,
-            b.inDoubtStore, republisher, options.inDoubtProbeInterval());
+            b.inDoubtStore, republisher, options.inDoubtProbeInterval(), metrics.tracing());
         if (watcher != null) {
             metrics.inDoubtWatcher(watcher::failing, watcher::failures);
         }

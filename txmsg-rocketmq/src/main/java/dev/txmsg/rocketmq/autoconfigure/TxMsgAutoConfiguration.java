@@ -29,6 +29,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.txmsg.api.PayloadConverter;
@@ -43,6 +44,7 @@ import dev.txmsg.rocketmq.client.ClientOptions;
 import dev.txmsg.rocketmq.client.DaemonThreads;
 import dev.txmsg.rocketmq.jdbc.PurgeJob;
 import dev.txmsg.rocketmq.log.MyBatisTransactionLog;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.send.SendResilience;
 import dev.txmsg.rocketmq.store.ConsumerStore;
@@ -62,6 +64,7 @@ import dev.txmsg.rocketmq.wire.JacksonPayloadConverter;
 @AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
     JacksonAutoConfiguration.class, RocketMQAutoConfiguration.class},
     afterName = {"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration"})
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnProperty(prefix = "rocketmq", name = "name-server")
@@ -113,9 +116,10 @@ public class TxMsgAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TxMsgMetrics txMsgMetrics(ObjectProvider<MeterRegistry> registry, TxMsgProperties properties,
-                              RocketMQProperties rocketmq, Environment env) {
-        return new TxMsgMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), producerGroup(properties, rocketmq, env));
+    TxMsgMetrics txMsgMetrics(ObjectProvider<MeterRegistry> registry, ObjectProvider<ObservationRegistry> observations,
+                              TxMsgProperties properties, RocketMQProperties rocketmq, Environment env) {
+        return new TxMsgMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), producerGroup(properties, rocketmq, env),
+            new MessageTracing(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
 
     @Bean

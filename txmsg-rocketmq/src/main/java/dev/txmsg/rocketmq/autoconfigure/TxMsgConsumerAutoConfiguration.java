@@ -24,6 +24,7 @@ import org.springframework.util.StringUtils;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.txmsg.api.PayloadConverter;
@@ -38,6 +39,7 @@ import dev.txmsg.rocketmq.consume.ConsumerOptions;
 import dev.txmsg.rocketmq.consume.RocketMqConsumers;
 import dev.txmsg.rocketmq.jdbc.PurgeJob;
 import dev.txmsg.rocketmq.metrics.ConsumerMetrics;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 import dev.txmsg.rocketmq.tx.spring.SpringLocalTransactions;
@@ -55,8 +57,10 @@ public class TxMsgConsumerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ConsumerMetrics txMsgConsumerMetrics(ObjectProvider<MeterRegistry> registry, ConsumerStore store) {
-        ConsumerMetrics metrics = new ConsumerMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+    ConsumerMetrics txMsgConsumerMetrics(ObjectProvider<MeterRegistry> registry, ObjectProvider<ObservationRegistry> observations,
+                                         ConsumerStore store) {
+        ConsumerMetrics metrics = new ConsumerMetrics(registry.getIfAvailable(SimpleMeterRegistry::new),
+            new MessageTracing(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
         metrics.countGauge("txmsg.dead.letters", "dead letters waiting for an operator", store::deadLetterCount);
         metrics.countGauge("txmsg.in.doubt", "in-doubt transactions waiting for an operator", store::inDoubtCount);
         return metrics;

@@ -11,8 +11,11 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.observation.Observation;
+
 import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.spi.CheckRequest;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.wire.WireFormat;
 
@@ -49,9 +52,18 @@ public final class CheckBackHandler implements TransactionListener {
     @Override
     public LocalTransactionState checkLocalTransaction(MessageExt msg) {
         CheckRequest request = WireFormat.checkRequest(msg, msg.getTopic(), group);
-        Decision decision = decider.decide(request);
+        MessageTracing.Step step = metrics.tracing().startReceived(MessageTracing.CHECK_BACK, group, request.topic(), msg.getTags(),
+            request.transactionId(), msg.getKeys(), msg.getProperties());
+        Decision decision;
+        try (Observation.Scope scope = step.open()) {
+            decision = decider.decide(request);
+        } catch (RuntimeException | Error e) {
+            step.error(e).stop();
+            throw e;
+        }
         report(request, decision);
         TransactionState answer = decision.state();
+        step.outcome(answer).stop();
         metrics.checkBack(answer);
         return switch (answer) {
             case COMMITTED -> LocalTransactionState.COMMIT_MESSAGE;

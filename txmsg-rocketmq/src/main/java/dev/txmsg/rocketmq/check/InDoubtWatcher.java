@@ -26,11 +26,14 @@ import org.apache.rocketmq.remoting.protocol.NamespaceUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.observation.Observation;
+
 import dev.txmsg.api.ops.InDoubtTransaction;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 import dev.txmsg.rocketmq.client.ClientOptions;
 import dev.txmsg.rocketmq.client.DaemonThreads;
 import dev.txmsg.rocketmq.client.Redelivery;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.wire.WireFormat;
 
 /**
@@ -61,6 +64,7 @@ public final class InDoubtWatcher implements AutoCloseable {
     private final ClientOptions client;
     private final String producerGroup;
     private final ConfiguredDecider decider;
+    private final MessageTracing tracing;
     private final ConsumerStore store;
     private final Republisher republisher;
     private final Duration probeInterval;
@@ -80,6 +84,17 @@ public final class InDoubtWatcher implements AutoCloseable {
      */
     public InDoubtWatcher(ClientOptions client, String producerGroup, ConfiguredDecider decider, ConsumerStore store,
                           Republisher republisher, Duration probeInterval) {
+        this(client, producerGroup, decider, store, republisher, probeInterval, MessageTracing.none());
+    }
+
+    /**
+     * A watcher whose settlements are observed with {@code tracing}, each a child of the send that
+     * wrote its message; otherwise as {@link #InDoubtWatcher(ClientOptions, String, ConfiguredDecider,
+     * ConsumerStore, Republisher, Duration)}.
+     */
+    public InDoubtWatcher(ClientOptions client, String producerGroup, ConfiguredDecider decider, ConsumerStore store,
+                          Republisher republisher, Duration probeInterval, MessageTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.client = Objects.requireNonNull(client, "client");
         this.producerGroup = Objects.requireNonNull(producerGroup, "producerGroup");
         this.decider = Objects.requireNonNull(decider, "decider");
@@ -191,13 +206,18 @@ public final class InDoubtWatcher implements AutoCloseable {
         }
         String txId = WireFormat.transactionId(m);
         Optional<Settled> settled;
-        try {
+        MessageTracing.Step step = tracing.startReceived(MessageTracing.IN_DOUBT, producerGroup, topic(m), m.getTags(), txId,
+            m.getKeys(), m.getProperties());
+        try (Observation.Scope scope = step.open()) {
             settled = settle(m, txId, topic(m));
+            step.outcome(settled.map(Enum::name).orElse("retry"));
         } catch (SQLException | RuntimeException e) {
+            step.outcome("retry").error(e);
             LOG.warn("could not settle exhausted transaction {} (attempt {}: {}); it is tried again after a backoff, for as long as "
                 + "it takes", txId, m.getReconsumeTimes() + 1, e.toString());
             settled = Optional.empty();
         }
+        step.stop();
         if (settled.isEmpty()) {
             failures.incrementAndGet();
             failing.putIfAbsent(txId, Instant.now());

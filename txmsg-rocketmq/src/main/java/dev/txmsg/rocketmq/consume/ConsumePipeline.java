@@ -9,10 +9,13 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.observation.Observation;
+
 import dev.txmsg.api.PayloadConverter;
 import dev.txmsg.api.consume.ConsumeContext;
 import dev.txmsg.api.consume.Subscription;
 import dev.txmsg.api.ops.DeadLetter;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 import dev.txmsg.rocketmq.store.FailedDelivery;
 import dev.txmsg.rocketmq.tx.LocalTransaction;
@@ -47,8 +50,10 @@ public final class ConsumePipeline {
     private final LocalTransactions transactions;
     private final ConsumerStore store;
     private final PayloadConverter converter;
+    private final MessageTracing tracing;
 
-    ConsumePipeline(LocalTransactions transactions, ConsumerStore store, PayloadConverter converter) {
+    ConsumePipeline(LocalTransactions transactions, ConsumerStore store, PayloadConverter converter, MessageTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.store = Objects.requireNonNull(store, "store");
         this.converter = Objects.requireNonNull(converter, "converter");
@@ -112,7 +117,19 @@ public final class ConsumePipeline {
         return apply(subscription, Received.replayOf(letter, converter), letter.id());
     }
 
+    /** Runs the handler in the observation of this delivery, a child of the send that wrote the message. */
     private Attempt apply(Subscription subscription, Received message, Long deadLetterId) {
+        MessageTracing.Step step = tracing.startReceived(MessageTracing.CONSUME, subscription.consumerGroup(), message.topic(),
+            message.tag(), message.transactionId(), String.join(" ", message.keys()), message.properties());
+        Attempt attempt;
+        try (Observation.Scope scope = step.open()) {
+            attempt = applyInScope(subscription, message, deadLetterId);
+        }
+        step.outcome(attempt.outcome() != null ? attempt.outcome() : "failed").error(attempt.failure()).stop();
+        return attempt;
+    }
+
+    private Attempt applyInScope(Subscription subscription, Received message, Long deadLetterId) {
         String group = subscription.consumerGroup();
         LocalTransaction tx;
         try {

@@ -213,10 +213,10 @@ public final class RocketMqConsumers implements AutoCloseable {
                 }
             }
             ConsumerStore theStore = store != null ? store : new ConsumerStore(dataSource);
+            ConsumerMetrics theMetrics = metrics != null ? metrics : ConsumerMetrics.standalone();
             ConsumePipeline pipeline = new ConsumePipeline(transactions != null ? transactions : new JdbcLocalTransactions(dataSource),
-                theStore, converter != null ? converter : new JacksonPayloadConverter(new ObjectMapper()));
-            return new RocketMqConsumers(client, options, metrics != null ? metrics : ConsumerMetrics.standalone(), pipeline,
-                byGroupAndTopic);
+                theStore, converter != null ? converter : new JacksonPayloadConverter(new ObjectMapper()), theMetrics.tracing());
+            return new RocketMqConsumers(client, options, theMetrics, pipeline, byGroupAndTopic);
         }
     }
 }

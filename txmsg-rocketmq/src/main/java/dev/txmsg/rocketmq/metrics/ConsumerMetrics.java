@@ -25,10 +25,22 @@ public final class ConsumerMetrics {
     private static final Duration REFRESH = Duration.ofSeconds(30);
 
     private final MeterRegistry registry;
+    private final MessageTracing tracing;
 
     /** Meters in {@code registry}. */
     public ConsumerMetrics(MeterRegistry registry) {
+        this(registry, MessageTracing.none());
+    }
+
+    /** Meters in {@code registry}, and observations of each delivery with {@code tracing}. */
+    public ConsumerMetrics(MeterRegistry registry, MessageTracing tracing) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
+    }
+
+    /** The observations of deliveries (none unless an {@code ObservationRegistry} was given). */
+    public MessageTracing tracing() {
+        return tracing;
     }
 
     /** Meters in a registry of their own. */

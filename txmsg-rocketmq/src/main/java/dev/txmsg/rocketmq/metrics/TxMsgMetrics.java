@@ -59,6 +59,7 @@ public final class TxMsgMetrics {
     }
 
     private final MeterRegistry registry;
+    private final MessageTracing tracing;
     private volatile Map<String, java.util.function.LongSupplier> reconcileCounts = Map.of();
     private final String group;
     private final Counter fenced;
@@ -83,8 +84,18 @@ public final class TxMsgMetrics {
      * @param group    the producer group, the tag of every meter
      */
     public TxMsgMetrics(MeterRegistry registry, String group) {
+        this(registry, group, MessageTracing.none());
+    }
+
+    /**
+     * @param registry where the meters live
+     * @param group    the producer group, the tag of every meter
+     * @param tracing  the observations of sends, check-backs, settlements and the relay
+     */
+    public TxMsgMetrics(MeterRegistry registry, String group, MessageTracing tracing) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.group = Objects.requireNonNull(group, "group");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.fenced = counter("txmsg.checkback.fenced", "check-backs that fenced a transaction (wrote ROLLED_BACK first)");
         this.foreign = counter("txmsg.checkback.foreign", "check-backs for messages written by another transaction log; answered UNKNOWN");
         this.beyondRetention = counter("txmsg.checkback.beyond.retention", "check-backs for messages older than the log's retention; answered UNKNOWN");
@@ -161,6 +172,16 @@ public final class TxMsgMetrics {
     /** The registry the meters live in. */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The observations (none unless an {@code ObservationRegistry} was given). */
+    public MessageTracing tracing() {
+        return tracing;
+    }
+
+    /** The producer group. */
+    public String group() {
+        return group;
     }
 
     /** Counts a send of one message and records its latency. */

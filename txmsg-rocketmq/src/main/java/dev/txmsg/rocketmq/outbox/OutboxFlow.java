@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageDecoder;
+
+import io.micrometer.observation.Observation;
 
 import dev.txmsg.api.LocalTransactionException;
 import dev.txmsg.api.LocalTransactionExecutor;
@@ -26,6 +29,7 @@ import dev.txmsg.api.TransactionOutcomeUnknownException;
 import dev.txmsg.api.TransactionRollbackOnlyException;
 import dev.txmsg.api.TransactionState;
 import dev.txmsg.api.TxMessage;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics.SendOutcome;
 import dev.txmsg.rocketmq.send.SendPath;
@@ -107,27 +111,38 @@ public final class OutboxFlow implements SendPath {
         List<Pending> rows = new ArrayList<>(given.size());
         for (int i = 0; i < given.size(); i++) {
             TxMessage message = Objects.requireNonNull(given.get(i), "message " + i + " of the list is null");
-            rows.add(pending(message));
+            rows.add(pending(message, Map.of()));
         }
         transactions.verifyBeforeSend();
         long start = System.nanoTime();
         SendOutcome outcome = SendOutcome.FAILED;
+        TxMessage head = rows.get(0).message;
+        MessageTracing.Step step = metrics.tracing().startSend(metrics.group(), head.topic(), head.tag(),
+            rows.get(0).row.transactionId(), String.join(" ", head.keys()), rows.size());
+        Map<String, String> propagation = step.propagation();
+        if (!propagation.isEmpty()) {
+            rows.replaceAll(p -> pending(p.message, propagation)); // the rows carry the trace context to the relay
+        }
         inFlight.incrementAndGet();
         List<Pending> added = new ArrayList<>(0);
-        try {
-            List<SendReceipt> receipts = transaction(rows, added, executor, arg, start);
+        try (Observation.Scope scope = step.open()) {
+            List<SendReceipt> receipts = transaction(rows, added, executor, arg, start, propagation);
             outcome = receipts.get(0).state() == TransactionState.UNKNOWN ? null : SendOutcome.COMMITTED;
             return receipts;
         } catch (TransactionNotStartedException | LogRowNotWrittenException e) {
             outcome = SendOutcome.FAILED;
+            step.error(e);
             throw e;
         } catch (TransactionOutcomeUnknownException e) {
             outcome = SendOutcome.UNKNOWN;
+            step.error(e);
             throw e;
         } catch (RuntimeException | Error e) {
             outcome = SendOutcome.ROLLED_BACK;
+            step.error(e);
             throw e;
         } finally {
+            step.outcome(outcome == null ? "joined" : outcome).stop();
             inFlight.decrementAndGet();
             if (outcome != null) {
                 metrics.send(outcome, rows.size() + added.size(), Duration.ofNanos(System.nanoTime() - start));
@@ -136,7 +151,7 @@ public final class OutboxFlow implements SendPath {
     }
 
     private <A> List<SendReceipt> transaction(List<Pending> rows, List<Pending> added, LocalTransactionExecutor<A> executor, A arg,
-                                              long start) {
+                                              long start, Map<String, String> propagation) {
         String firstId = rows.get(0).row.transactionId();
         LocalTransaction tx;
         try {
@@ -144,7 +159,7 @@ public final class OutboxFlow implements SendPath {
         } catch (Exception e) {
             throw new TransactionNotStartedException(firstId, e);
         }
-        Context context = new Context(rows, added, tx.connection());
+        Context context = new Context(rows, added, tx.connection(), propagation);
         try {
             executor.execute(context, arg);
         } catch (Throwable e) {
@@ -248,8 +263,9 @@ public final class OutboxFlow implements SendPath {
         return rows;
     }
 
-    private Pending pending(TxMessage message) {
+    private Pending pending(TxMessage message, Map<String, String> propagation) {
         Message m = messages.createNormal(message);
+        propagation.forEach(m::putUserProperty);
         String txId = WireFormat.transactionId(m);
         String orderKey = message.keys().isEmpty() ? null : message.keys().get(0);
         String keys = message.keys().isEmpty() ? null : String.join(" ", message.keys());
@@ -275,14 +291,16 @@ public final class OutboxFlow implements SendPath {
         private final List<Pending> given;
         private final List<Pending> added;
         private final Connection connection;
+        private final Map<String, String> propagation;
         private boolean closed;
         private RuntimeException refused;
 
-        Context(List<Pending> given, List<Pending> added, Connection connection) {
+        Context(List<Pending> given, List<Pending> added, Connection connection, Map<String, String> propagation) {
             this.first = given.get(0);
             this.given = given;
             this.added = added;
             this.connection = connection;
+            this.propagation = propagation;
         }
 
         @Override
@@ -319,7 +337,7 @@ public final class OutboxFlow implements SendPath {
                 throw new IllegalStateException("transaction " + transactionId() + " holds " + (given.size() + added.size())
                     + " messages, the most allowed (txmsg.send.max-messages, SenderOptions.withMaxMessages); nothing was added");
             }
-            Pending p = pending(message);
+            Pending p = pending(message, propagation);
             try {
                 store.insert(connection, List.of(p.row));
             } catch (SQLException | RuntimeException e) {

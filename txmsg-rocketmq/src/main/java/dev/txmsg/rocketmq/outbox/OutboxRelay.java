@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import io.github.resilience4j.core.IntervalFunction;
 
 import dev.txmsg.rocketmq.client.DaemonThreads;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.send.TransientSendFailures;
 
@@ -419,7 +420,11 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             if (chunk.isEmpty()) {
                 continue;
             }
+            List<MessageTracing.Step> steps = traced(chunk);
             Exception failure = send(topic, partition, chunk);
+            for (MessageTracing.Step step : steps) {
+                step.outcome(failure == null ? "published" : "failed").error(failure).stop();
+            }
             if (failure == null) {
                 chunk.forEach(r -> outcome.published.add(r.id()));
                 continue;
@@ -461,6 +466,20 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
             }
         }
         return true;
+    }
+
+    /** The relay's observations of {@code chunk}'s messages, each a child of the send that wrote it (none without a tracer). */
+    private List<MessageTracing.Step> traced(List<OutboxStore.Row> chunk) {
+        MessageTracing tracing = metrics.tracing();
+        if (tracing.registry().isNoop()) {
+            return List.of();
+        }
+        List<MessageTracing.Step> steps = new ArrayList<>(chunk.size());
+        for (OutboxStore.Row r : chunk) {
+            steps.add(tracing.startReceived(MessageTracing.RELAY, metrics.group(), r.topic(), null, r.transactionId(), r.orderKey(),
+                MessageDecoder.string2messageProperties(r.properties())));
+        }
+        return steps;
     }
 
     private void transientFailure(int partition, Exception failure) {

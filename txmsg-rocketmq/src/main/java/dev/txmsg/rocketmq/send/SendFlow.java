@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.micrometer.observation.Observation;
 
 import dev.txmsg.api.FencedByCheckBackException;
 import dev.txmsg.api.HalfMessageNotSentException;
@@ -39,6 +41,7 @@ import dev.txmsg.api.TxMessage;
 import dev.txmsg.api.spi.LogEntry;
 import dev.txmsg.api.spi.TransactionLog;
 import dev.txmsg.rocketmq.log.RunningTransactions;
+import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics;
 import dev.txmsg.rocketmq.metrics.TxMsgMetrics.SendOutcome;
 import dev.txmsg.rocketmq.tx.LocalTransaction;
@@ -124,28 +127,37 @@ public final class SendFlow implements SendPath {
         long start = System.nanoTime();
         SendOutcome outcome = SendOutcome.FAILED;
         boolean joined = false;
+        Pending head = batch.first();
+        MessageTracing.Step step = metrics.tracing().startSend(metrics.group(), head.message.topic(), head.message.tag(),
+            head.txId, String.join(" ", head.message.keys()), batch.size());
+        batch.propagate(step.propagation());
         inFlight.incrementAndGet();
         for (Pending p : batch.all()) {
             running.started(p.txId);
         }
-        try {
+        try (Observation.Scope scope = step.open()) {
             List<SendReceipt> receipts = protocol(batch, executor, arg, start);
             joined = receipts.get(0).state() == TransactionState.UNKNOWN;
             outcome = joined ? null : SendOutcome.COMMITTED; // joined: counted at completion
             return receipts;
         } catch (FencedByCheckBackException e) {
             outcome = SendOutcome.FENCED;
+            step.error(e);
             throw e;
         } catch (HalfMessageNotSentException e) {
             outcome = SendOutcome.FAILED;
+            step.error(e);
             throw e;
         } catch (TransactionOutcomeUnknownException e) {
             outcome = SendOutcome.UNKNOWN;
+            step.error(e);
             throw e;
         } catch (RuntimeException | Error e) {
             outcome = SendOutcome.ROLLED_BACK;
+            step.error(e);
             throw e;
         } finally {
+            step.outcome(outcome == null ? "joined" : outcome).stop();
             inFlight.decrementAndGet();
             if (!joined) {
                 for (Pending p : batch.all()) {
@@ -439,9 +451,25 @@ public final class SendFlow implements SendPath {
         private final List<Pending> view = Collections.unmodifiableList(messages);
         private volatile boolean added;
 
+        /** The trace context every message of the batch carries (empty without a tracer). */
+        private Map<String, String> propagation = Map.of();
+
         synchronized void add(Pending p) {
+            propagation.forEach(p.half::putUserProperty);
             messages.add(p);
             added |= p.added;
+        }
+
+        /** Writes the send's trace context into the messages so far and those added later. */
+        synchronized void propagate(Map<String, String> fields) {
+            propagation = fields;
+            for (Pending p : messages) {
+                fields.forEach(p.half::putUserProperty);
+            }
+        }
+
+        synchronized Map<String, String> propagation() {
+            return propagation;
         }
 
         /** The messages, not copied: for the sending thread (see above). */
@@ -538,6 +566,7 @@ public final class SendFlow implements SendPath {
                     + " messages, the most allowed (txmsg.send.max-messages, SenderOptions.withMaxMessages); nothing was added");
             }
             Pending p = new Pending(message, halfMessages.create(message), true);
+            batch.propagation().forEach(p.half::putUserProperty); // before its half send
             running.started(p.txId); // before the half send: a check-back in between must not fence it
             try {
                 p.future = halfSender.send(p.half);
