@@ -1,7 +1,7 @@
 -- txmsg transaction log, MySQL 8 and MariaDB 10.6+ (InnoDB).
 -- One row per transactional message; the primary key on tx_id is what fences check-backs.
 -- With txmsg.table set to another name, replace txmsg_tx_log everywhere below.
--- The consumer tables (txmsg_consume_log, txmsg_dead_letter, txmsg_in_doubt) follow the log tables.
+-- The consumer tables (txmsg_consume_log, txmsg_dead_letter, txmsg_in_doubt, txmsg_audit) follow the log tables.
 CREATE TABLE IF NOT EXISTS txmsg_tx_log (
     tx_id      VARCHAR(64)  NOT NULL,
     state      VARCHAR(16)  NOT NULL,
@@ -69,6 +69,22 @@ CREATE TABLE IF NOT EXISTS txmsg_in_doubt (
     resolution     VARCHAR(1024) NULL,
     PRIMARY KEY (tx_id),
     KEY idx_txmsg_in_doubt_recorded_at (recorded_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Operator actions (replays and discards, from the Operations api, the endpoint or the console): who,
+-- when, what, on which record, why, and what came of it. Written before the action (outcome PENDING)
+-- and completed after it: no action runs unrecorded.
+CREATE TABLE IF NOT EXISTS txmsg_audit (
+    id         BIGINT        NOT NULL AUTO_INCREMENT,
+    acted_at   TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    actor      VARCHAR(255)  NOT NULL,
+    action     VARCHAR(32)   NOT NULL,
+    kind       VARCHAR(32)   NOT NULL,
+    target     VARCHAR(255)  NOT NULL,
+    reason     VARCHAR(1024) NULL,
+    outcome    VARCHAR(1024) NOT NULL,
+    PRIMARY KEY (id),
+    KEY idx_txmsg_audit_acted_at (acted_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Outbox mode: one row per message of a producer group, written in the local transaction; the relay publishes it after

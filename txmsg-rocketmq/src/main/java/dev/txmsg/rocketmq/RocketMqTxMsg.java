@@ -100,9 +100,13 @@ public final class RocketMqTxMsg implements AutoCloseable {
     private final Mode mode;
     private final OutboxStore outboxStore;
     private final OutboxRelay relay;
+    private final TransactionLog transactionLog;
+    private final List<String> topics;
 
     private RocketMqTxMsg(Builder b) {
         TransactionLog log = b.log != null ? b.log : MyBatisTransactionLog.builder(b.dataSource).build();
+        this.transactionLog = log;
+        this.topics = List.copyOf(b.options.topics());
         this.metrics = b.metrics != null ? b.metrics : TxMsgMetrics.standalone(b.group);
         LocalTransactions transactions = b.transactions != null ? b.transactions : new JdbcLocalTransactions(b.dataSource);
         PayloadConverter converter = b.converter != null ? b.converter : new JacksonPayloadConverter(new ObjectMapper());
@@ -313,6 +317,16 @@ public final class RocketMqTxMsg implements AutoCloseable {
      */
     public Optional<OutboxRelay> outboxRelay() {
         return Optional.ofNullable(relay);
+    }
+
+    /** The transaction log (half-message mode; an outbox-mode sender writes none). */
+    public Optional<TransactionLog> transactionLog() {
+        return mode == Mode.HALF_MESSAGE ? Optional.of(transactionLog) : Optional.empty();
+    }
+
+    /** The topics declared in the options (txmsg.topics), which the broker's key index is asked about. */
+    public List<String> topics() {
+        return topics;
     }
 
     /** The outbox, where there is a relay. */

@@ -3,11 +3,35 @@ package dev.txmsg.api.ops;
 import java.util.List;
 
 /**
- * Tools instead of SQL: list, replay and discard what is stuck. Every action is logged with what
- * it touched. Replays go through the consumer's idempotent pipeline: replaying what was already
- * applied applies nothing.
+ * Tools instead of SQL: find a message, list, replay and discard what is stuck. Every action is
+ * logged with what it touched and stored in the audit table (who, when, what, on which record, why,
+ * with what outcome; {@link #audit(Query)}). Replays go through the consumer's idempotent pipeline:
+ * replaying what was already applied applies nothing.
  */
 public interface Operations {
+
+    /**
+     * The same operations, with their actions recorded in the audit table as taken by {@code actor}
+     * (the endpoint and the console pass the authenticated user). Without it, actions are recorded as
+     * taken by {@code "operations-api"}.
+     *
+     * @throws IllegalArgumentException if {@code actor} is blank
+     */
+    Operations as(String actor);
+
+    /**
+     * Where is my message? Every trace txmsg holds of it: the transaction-log row, the outbox row,
+     * each consumer group's consume-log row, its dead letters and in-doubt records.
+     *
+     * @param transactionIdOrKey a transaction id, or a business key (a message key: found through the
+     *                           dead letters, in-doubt records and outbox rows that name it, and through
+     *                           the broker's key index for the topics this service sends or consumes)
+     * @throws IllegalArgumentException if it is blank or longer than 255 characters
+     */
+    MessageTrail trail(String transactionIdOrKey);
+
+    /** Operator actions matching {@code query}'s time range and limit (group and topic are ignored), newest first. */
+    List<AuditEntry> audit(Query query);
 
     /** Dead letters waiting for an operator (status DEAD). */
     long deadLetterCount();
@@ -31,6 +55,14 @@ public interface Operations {
      * @throws IllegalArgumentException if the reason is blank
      */
     boolean discardDeadLetter(long id, String reason);
+
+    /**
+     * Gives up on every pending dead letter matching {@code query} (after a fix that made them moot, say).
+     *
+     * @return the ids of the dead letters discarded
+     * @throws IllegalArgumentException if the reason is blank
+     */
+    List<Long> discardDeadLetters(Query query, String reason);
 
     /** Exhausted half messages matching {@code query}, newest first. */
     List<InDoubtTransaction> inDoubt(Query query);

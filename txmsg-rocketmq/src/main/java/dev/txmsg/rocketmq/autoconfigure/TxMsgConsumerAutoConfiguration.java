@@ -40,6 +40,7 @@ import dev.txmsg.rocketmq.consume.RocketMqConsumers;
 import dev.txmsg.rocketmq.jdbc.PurgeJob;
 import dev.txmsg.rocketmq.metrics.ConsumerMetrics;
 import dev.txmsg.rocketmq.metrics.MessageTracing;
+import dev.txmsg.rocketmq.ops.KeyIndex;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
 import dev.txmsg.rocketmq.store.ConsumerStore;
 import dev.txmsg.rocketmq.tx.spring.SpringLocalTransactions;
@@ -54,6 +55,9 @@ import dev.txmsg.rocketmq.tx.spring.SpringLocalTransactions;
 @ConditionalOnProperty(prefix = "rocketmq", name = "name-server")
 @ConditionalOnProperty(prefix = "txmsg", name = "enabled", matchIfMissing = true)
 public class TxMsgConsumerAutoConfiguration {
+
+    /** How far back the broker's key index is searched: RocketMQ's default commit-log retention (72 hours). */
+    static final java.time.Duration KEY_INDEX_WINDOW = java.time.Duration.ofHours(72);
 
     @Bean
     @ConditionalOnMissingBean
@@ -134,9 +138,20 @@ public class TxMsgConsumerAutoConfiguration {
     TxMsgOperations txMsgOperations(ConsumerStore store, ObjectProvider<RocketMqConsumers> consumers,
                                     ObjectProvider<RocketMqTxMsg> txmsg) {
         RocketMqTxMsg t = txmsg.getIfAvailable();
-        return t == null ? new TxMsgOperations(store, consumers.getIfAvailable(), null)
-            : new TxMsgOperations(store, consumers.getIfAvailable(), t.republisher(), t.outboxStore().orElse(null),
-                t.outboxRelay().orElse(null));
+        RocketMqConsumers c = consumers.getIfAvailable();
+        if (t == null) {
+            return new TxMsgOperations(store, c, null);
+        }
+        // "where is my message" by business key: the broker's key index, over the topics sent and consumed here
+        java.util.function.Supplier<java.util.Set<String>> topics = () -> {
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(t.topics());
+            if (c != null) {
+                c.subscriptions().forEach(s -> all.add(s.topic()));
+            }
+            return all;
+        };
+        return new TxMsgOperations(store, c, t.republisher(), t.outboxStore().orElse(null), t.outboxRelay().orElse(null))
+            .withTrailSources(t.transactionLog().orElse(null), KeyIndex.broker(t.producer(), topics, KEY_INDEX_WINDOW));
     }
 
     @Bean(destroyMethod = "close")

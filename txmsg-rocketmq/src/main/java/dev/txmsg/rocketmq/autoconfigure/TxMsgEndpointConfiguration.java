@@ -9,7 +9,10 @@ import org.springframework.context.annotation.Bean;
 
 import dev.txmsg.api.ops.Operations;
 
-/** Registers the {@code txmsg} endpoint when Actuator is present and the endpoint is enabled and exposed. */
+/**
+ * Registers the {@code txmsg} endpoint when Actuator is present and the endpoint is enabled and
+ * exposed, and the operator console ({@code txmsgconsole}) beside it when that is enabled and exposed too.
+ */
 @AutoConfiguration(after = TxMsgConsumerAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnBean(Operations.class)
@@ -20,5 +23,12 @@ public class TxMsgEndpointConfiguration {
     @ConditionalOnMissingBean
     TxMsgEndpoint txMsgEndpoint(Operations operations) {
         return new TxMsgEndpoint(operations);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = TxMsgConsoleEndpoint.class)
+    TxMsgConsoleEndpoint txMsgConsoleEndpoint() {
+        return new TxMsgConsoleEndpoint();
     }
 }

@@ -654,6 +654,25 @@ public final class OutboxStore {
         });
     }
 
+    /** This group's messages that name {@code key} among their message keys, newest first. */
+    public List<OutboxMessage> findByKey(String key, int limit) throws SQLException {
+        return inOwnTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT tx_id, topic, tag, message_keys, partition_no, body, properties, "
+                + "created_at, attempts, cause, status, resolution FROM " + TABLE + " WHERE producer_group = ? "
+                + "AND CONCAT(' ', message_keys, ' ') LIKE ? ESCAPE '!' ORDER BY id DESC LIMIT " + limit)) {
+                s.setString(1, group);
+                s.setString(2, dev.txmsg.rocketmq.jdbc.KeyPattern.of(key));
+                List<OutboxMessage> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(message(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** Failed messages. */
     public long failedCount() throws SQLException {
         return backlog().failed();

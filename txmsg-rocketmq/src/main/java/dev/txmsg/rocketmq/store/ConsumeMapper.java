@@ -44,4 +44,16 @@ interface ConsumeMapper {
     int resolveInDoubt(@Param("txId") String txId, @Param("status") String status, @Param("resolution") String resolution);
 
     long countInDoubt();
+
+    ConsumedRow findConsumed(@Param("group") String group, @Param("topic") String topic, @Param("key") String key);
+
+    List<DeadLetterRow> findDeadLettersOf(@Param("key") String key, @Param("likeKey") String likeKey, @Param("limit") int limit);
+
+    List<InDoubtRow> findInDoubtsByKey(@Param("likeKey") String likeKey, @Param("limit") int limit);
+
+    int insertAudit(@Param("a") AuditRow row);
+
+    int completeAudit(@Param("id") long id, @Param("outcome") String outcome);
+
+    List<AuditRow> findAudit(@Param("q") Query query);
 }

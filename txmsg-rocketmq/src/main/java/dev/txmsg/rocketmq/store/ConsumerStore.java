@@ -13,8 +13,10 @@ import javax.sql.DataSource;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.SqlSession;
 
+import dev.txmsg.api.ops.AuditEntry;
 import dev.txmsg.api.ops.DeadLetter;
 import dev.txmsg.api.ops.InDoubtTransaction;
+import dev.txmsg.api.ops.MessageTrail;
 import dev.txmsg.api.ops.Query;
 import dev.txmsg.rocketmq.jdbc.TableName;
 import dev.txmsg.rocketmq.jdbc.SchemaInitializer;
@@ -22,6 +24,7 @@ import dev.txmsg.rocketmq.jdbc.SchemaInitialization;
 import dev.txmsg.rocketmq.jdbc.PurgeJob;
 import dev.txmsg.rocketmq.jdbc.MyBatisSupport;
 import dev.txmsg.rocketmq.jdbc.Dialect;
+import dev.txmsg.rocketmq.jdbc.KeyPattern;
 
 /**
  * The consumer side's tables, through txmsg's private MyBatis: the consume log (what each group
@@ -32,7 +35,7 @@ public final class ConsumerStore {
     private static final String MAPPER = "dev/txmsg/rocketmq/store/ConsumeMapper.xml";
 
     /** The consumer tables, as the schema files name them. */
-    public static final List<String> TABLES = List.of("txmsg_consume_log", "txmsg_dead_letter", "txmsg_in_doubt");
+    public static final List<String> TABLES = List.of("txmsg_consume_log", "txmsg_dead_letter", "txmsg_in_doubt", "txmsg_audit");
 
     private final Dialect dialect;
     private final MyBatisSupport mybatis;
@@ -282,5 +285,52 @@ public final class ConsumerStore {
     /** In-doubt transactions waiting for an operator. */
     public long inDoubtCount() throws SQLException {
         return mybatis.inOwnTransaction(ConsumeMapper.class, ConsumeMapper::countInDoubt);
+    }
+
+    /** The consume-log row of a message applied by {@code group}, if it was. */
+    public Optional<MessageTrail.Consumption> consumed(String group, String topic, String key) throws SQLException {
+        return Optional.ofNullable(mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findConsumed(group, topic, key)))
+            .map(r -> new MessageTrail.Consumption(r.consumerGroup, r.topic, r.messageKey, r.consumedAt));
+    }
+
+    /** Dead letters of the message whose de-duplication key is {@code key}, or that name {@code key} among their keys. */
+    public List<DeadLetter> deadLettersOf(String key, int limit) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findDeadLettersOf(key, KeyPattern.of(key), limit))
+            .stream().map(Rows::deadLetter).toList();
+    }
+
+    /** In-doubt records that name {@code key} among their message keys. */
+    public List<InDoubtTransaction> inDoubtsByKey(String key, int limit) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findInDoubtsByKey(KeyPattern.of(key), limit))
+            .stream().map(Rows::inDoubt).toList();
+    }
+
+    /**
+     * Records that an operator action begins (outcome {@code PENDING}), in a transaction of its own:
+     * no action runs unless it is recorded.
+     *
+     * @return the audit entry's id, for {@link #completeAudit(long, String)}
+     */
+    public long beginAudit(String actor, String action, String kind, String target, String reason) throws SQLException {
+        AuditRow row = new AuditRow();
+        row.actor = actor;
+        row.action = action;
+        row.kind = kind;
+        row.target = target;
+        row.reason = reason;
+        row.outcome = "PENDING";
+        mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.insertAudit(row));
+        return row.id;
+    }
+
+    /** Records what an operator action came to. */
+    public void completeAudit(long id, String outcome) throws SQLException {
+        mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.completeAudit(id, outcome));
+    }
+
+    /** Operator actions, newest first. */
+    public List<AuditEntry> audit(Query query) throws SQLException {
+        return mybatis.inOwnTransaction(ConsumeMapper.class, m -> m.findAudit(query)).stream()
+            .map(r -> new AuditEntry(r.id, r.actedAt, r.actor, r.action, r.kind, r.target, r.reason, r.outcome)).toList();
     }
 }

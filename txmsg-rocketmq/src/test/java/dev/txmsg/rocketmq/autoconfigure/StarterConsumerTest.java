@@ -122,11 +122,11 @@ class StarterConsumerTest {
                 String p2 = idOf(listed, "p-2");
 
                 FAILING.set(false);
-                assertThat(endpoint.act("dead-letters", p1, "replay", null)).containsEntry("outcome", dev.txmsg.api.ops.ReplayResult.Outcome.APPLIED);
+                assertThat(endpoint.act(org.springframework.boot.actuate.endpoint.SecurityContext.NONE, "dead-letters", p1, "replay", null)).containsEntry("outcome", dev.txmsg.api.ops.ReplayResult.Outcome.APPLIED);
                 assertThat(count(jdbc, "p-1")).isEqualTo(1);
-                assertThat(endpoint.act("dead-letters", p1, "replay", null))
+                assertThat(endpoint.act(org.springframework.boot.actuate.endpoint.SecurityContext.NONE, "dead-letters", p1, "replay", null))
                     .containsEntry("outcome", dev.txmsg.api.ops.ReplayResult.Outcome.NOT_PENDING);
-                assertThat(endpoint.act("dead-letters", p2, "discard", "refunded by hand")).containsEntry("discarded", true);
+                assertThat(endpoint.act(org.springframework.boot.actuate.endpoint.SecurityContext.NONE, "dead-letters", p2, "discard", "refunded by hand")).containsEntry("discarded", true);
                 assertThat(count(jdbc, "p-1")).isEqualTo(1);
                 assertThat(count(jdbc, "p-2")).isZero();
                 assertThat(endpoint.summary()).containsEntry("deadLetters", 0L);
