@@ -168,7 +168,12 @@ public final class Demo {
         System.out.println("  curl -i -X POST " + orders + "/orders -H 'Content-Type: application/json' -d '{\"accountId\":\"erin\",\"amount\":12.50}'");
         System.out.println("  curl '" + orders + "/orders?accountId=erin'");
         System.out.println("  curl " + accounts + "/accounts/erin");
-        System.out.println("  curl " + orders + "/actuator/txmsg        # dead letters and in-doubt transactions");
+        String login = " -u " + OPERATOR + ":" + OPERATOR_PASSWORD + " ";
+        System.out.println("  curl" + login + orders + "/actuator/txmsg        # what waits for an operator");
+        System.out.println("  curl" + login + orders + "/actuator/txmsg/trail/ORDER_ID        # where is an order's message");
+        System.out.println("The operator consoles (user " + OPERATOR + ", password " + OPERATOR_PASSWORD + "):");
+        System.out.println("  http://" + orders + "/actuator/txmsgconsole");
+        System.out.println("  http://" + accounts + "/actuator/txmsgconsole");
         System.out.println("Ctrl-C stops the demo.");
         Thread.currentThread().join();
     }
@@ -229,11 +234,17 @@ public final class Demo {
         say(String.format("stopped in %.1f s", (System.nanoTime() - began) / 1e9));
     }
 
+    /** The operator the demo's services let in (their endpoints and consoles), and the password it prints for curl. */
+    static final String OPERATOR = "operator";
+    static final String OPERATOR_PASSWORD = "operator-secret";
+
     private static ServiceProcess service(String name, Path jar, int port, Path work, String mode, String nameServer) {
         return new ServiceProcess(name, jar, port, Map.of(
             "rocketmq.name-server", nameServer,
             "spring.datasource.url", "jdbc:h2:file:" + work.resolve(name) + ";WRITE_DELAY=0",
-            "txmsg.mode", mode),
+            "txmsg.mode", mode,
+            "spring.security.user.name", OPERATOR,
+            "spring.security.user.password", OPERATOR_PASSWORD),
             List.of(), work.resolve(name + ".log"));
     }
 

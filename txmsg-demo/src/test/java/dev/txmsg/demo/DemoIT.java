@@ -45,7 +45,17 @@ class DemoIT {
             assertThat(orders.get(5)).contains("alice", "60.00", "CANCELLED after").endsWith(": insufficient funds (balance 47.50)");
             assertThat(orders.get(6)).contains("dave", "1.00", "CANCELLED after").endsWith(": unknown account dave");
             assertThat(Files.readString(console)).contains("[demo] accounts: alice 47.50, bob 5.00, carol 5.00")
-                .contains("curl '").contains("/orders?accountId=erin'");
+                .contains("curl '").contains("/orders?accountId=erin'")
+                .contains("The operator consoles (user operator, password operator-secret):");
+            // The consoles and the curl hints work with the credentials printed, and not without them.
+            List<String> consoles = Files.readAllLines(console).stream().map(String::strip)
+                .filter(l -> l.startsWith("http://") && l.endsWith("/actuator/txmsgconsole")).toList();
+            assertThat(consoles).hasSize(2);
+            for (String page : consoles) {
+                assertThat(get(page, "operator:operator-secret")).startsWith("200 ").contains("<title>txmsg console</title>");
+                assertThat(get(page, null)).startsWith("401 ");
+                assertThat(get(page.replace("txmsgconsole", "txmsg"), "operator:operator-secret")).startsWith("200 ").contains("deadLetters");
+            }
         } finally {
             demo.destroy(); // SIGTERM: the shutdown hook Ctrl-C runs
             if (!demo.waitFor(2, TimeUnit.MINUTES)) {
@@ -89,5 +99,18 @@ class DemoIT {
 
     private static String free() {
         return Integer.toString(ServiceProcess.freePort());
+    }
+
+    /** GET {@code url} as curl -u would ({@code credentials} user:password, or none): "status body". */
+    private static String get(String url, String credentials) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .header("Accept", "*/*");
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+            .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 }
