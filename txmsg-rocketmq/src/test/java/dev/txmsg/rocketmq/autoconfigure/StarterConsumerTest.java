@@ -1,6 +1,7 @@
 package dev.txmsg.rocketmq.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -90,7 +92,7 @@ class StarterConsumerTest {
 
             await().atMost(Duration.ofSeconds(60)).until(() -> count(jdbc, "o-1") == 1);
             assertThat(count(jdbc, "o-2")).as("filtered out by tag").isZero();
-            assertThat(context).doesNotHaveBean(TxMsgEndpoint.class);
+            assertThat(context).doesNotHaveBean(TxMsgEndpoint.class).doesNotHaveBean(TxMsgConsoleEndpoint.class);
         });
     }
 
@@ -101,6 +103,7 @@ class StarterConsumerTest {
         app(mq, topic).withPropertyValues("management.endpoint.txmsg.access=unrestricted",
             "management.endpoints.web.exposure.include=txmsg").run(context -> {
                 assertThat(context).hasSingleBean(TxMsgEndpoint.class);
+                assertThat(context).as("the console is off until enabled and exposed").doesNotHaveBean(TxMsgConsoleEndpoint.class);
                 TxMsgEndpoint endpoint = context.getBean(TxMsgEndpoint.class);
                 JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
                 jdbc.execute("CREATE TABLE payments (order_id VARCHAR(64))");
@@ -122,14 +125,42 @@ class StarterConsumerTest {
                 String p2 = idOf(listed, "p-2");
 
                 FAILING.set(false);
-                assertThat(endpoint.act(org.springframework.boot.actuate.endpoint.SecurityContext.NONE, "dead-letters", p1, "replay", null)).containsEntry("outcome", dev.txmsg.api.ops.ReplayResult.Outcome.APPLIED);
+                assertThat(endpoint.act(SecurityContext.NONE, "dead-letters", p1, "replay", null)).containsEntry("outcome", dev.txmsg.api.ops.ReplayResult.Outcome.APPLIED);
                 assertThat(count(jdbc, "p-1")).isEqualTo(1);
-                assertThat(endpoint.act(org.springframework.boot.actuate.endpoint.SecurityContext.NONE, "dead-letters", p1, "replay", null))
+                assertThat(endpoint.act(SecurityContext.NONE, "dead-letters", p1, "replay", null))
                     .containsEntry("outcome", dev.txmsg.api.ops.ReplayResult.Outcome.NOT_PENDING);
-                assertThat(endpoint.act(org.springframework.boot.actuate.endpoint.SecurityContext.NONE, "dead-letters", p2, "discard", "refunded by hand")).containsEntry("discarded", true);
+                assertThat(endpoint.act(SecurityContext.NONE, "dead-letters", p2, "discard", "refunded by hand")).containsEntry("discarded", true);
                 assertThat(count(jdbc, "p-1")).isEqualTo(1);
                 assertThat(count(jdbc, "p-2")).isZero();
                 assertThat(endpoint.summary()).containsEntry("deadLetters", 0L);
+
+                assertThatThrownBy(() -> endpoint.actOnAll(SecurityContext.NONE, "dead-letters", "discard", "moot", p1 + ",x", null, null,
+                    null, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
+                assertThat(endpoint.list("audit", null, null, null, null, null)).as("newest first; the bad request wrote nothing")
+                    .extracting(a -> a.get("actor") + " " + a.get("action") + " " + a.get("target") + " " + a.get("reason") + " "
+                        + a.get("outcome"))
+                    .containsExactly("anonymous discard " + p2 + " refunded by hand DISCARDED", "anonymous replay " + p1 + " null NOT_PENDING",
+                        "anonymous replay " + p1 + " null APPLIED");
+                String txId = listed.stream().filter(d -> d.get("id").toString().equals(p1)).findFirst().orElseThrow()
+                    .get("deduplicationKey").toString();
+                Map<String, Object> trail = endpoint.find("trail", txId);
+                assertThat(trail.get("transactionIds")).isEqualTo(List.of(txId));
+                assertThat((List<?>) trail.get("consumed")).hasSize(1);
+                assertThat((List<?>) trail.get("deadLetters")).hasSize(1);
+                assertThat((List<?>) trail.get("log")).hasSize(1);
+            });
+    }
+
+    @Test
+    void theConsoleIsServedOnceEnabledAndExposed(EmbeddedRocketMQ mq) {
+        String topic = "paid-" + UUID.randomUUID().toString().substring(0, 8);
+        mq.createTopic(topic, 2);
+        app(mq, topic).withPropertyValues("management.endpoint.txmsg.access=unrestricted",
+            "management.endpoint.txmsgconsole.access=read-only", "management.endpoints.web.exposure.include=txmsg,txmsgconsole")
+            .run(context -> {
+                assertThat(context).hasSingleBean(TxMsgConsoleEndpoint.class);
+                assertThat(context.getBean(TxMsgConsoleEndpoint.class).page()).contains("<title>txmsg console</title>")
+                    .doesNotContain(".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write");
             });
     }
 
