@@ -117,9 +117,25 @@ public class TxMsgAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     TxMsgMetrics txMsgMetrics(ObjectProvider<MeterRegistry> registry, ObjectProvider<ObservationRegistry> observations,
-                              TxMsgProperties properties, RocketMQProperties rocketmq, Environment env) {
+                              TxMsgProperties properties, RocketMQProperties rocketmq, Environment env,
+                              org.springframework.beans.factory.ListableBeanFactory beans) {
         return new TxMsgMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), producerGroup(properties, rocketmq, env),
-            new MessageTracing(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
+            tracing(observations, beans));
+    }
+
+    /**
+     * txmsg's observations, in the application's registry where a Micrometer Tracing {@code Tracer}
+     * runs (a tracing bridge on the class path, tracing on); else none: without a tracer, nothing is
+     * created, not even the timers Micrometer's default handler would make of them.
+     */
+    static MessageTracing tracing(ObjectProvider<ObservationRegistry> observations, org.springframework.beans.factory.ListableBeanFactory beans) {
+        String tracer = "io.micrometer.tracing.Tracer";
+        ClassLoader loader = TxMsgAutoConfiguration.class.getClassLoader();
+        if (!org.springframework.util.ClassUtils.isPresent(tracer, loader)
+            || beans.getBeanNamesForType(org.springframework.util.ClassUtils.resolveClassName(tracer, loader), false, false).length == 0) {
+            return MessageTracing.none();
+        }
+        return new MessageTracing(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

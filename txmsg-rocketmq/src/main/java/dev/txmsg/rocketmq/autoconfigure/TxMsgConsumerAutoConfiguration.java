@@ -39,7 +39,6 @@ import dev.txmsg.rocketmq.consume.ConsumerOptions;
 import dev.txmsg.rocketmq.consume.RocketMqConsumers;
 import dev.txmsg.rocketmq.jdbc.PurgeJob;
 import dev.txmsg.rocketmq.metrics.ConsumerMetrics;
-import dev.txmsg.rocketmq.metrics.MessageTracing;
 import dev.txmsg.rocketmq.ops.KeyIndex;
 import dev.txmsg.rocketmq.ops.TxMsgOperations;
 import dev.txmsg.rocketmq.store.ConsumerStore;
@@ -62,9 +61,9 @@ public class TxMsgConsumerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ConsumerMetrics txMsgConsumerMetrics(ObjectProvider<MeterRegistry> registry, ObjectProvider<ObservationRegistry> observations,
-                                         ConsumerStore store) {
+                                         ConsumerStore store, org.springframework.beans.factory.ListableBeanFactory beans) {
         ConsumerMetrics metrics = new ConsumerMetrics(registry.getIfAvailable(SimpleMeterRegistry::new),
-            new MessageTracing(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
+            TxMsgAutoConfiguration.tracing(observations, beans));
         metrics.countGauge("txmsg.dead.letters", "dead letters waiting for an operator", store::deadLetterCount);
         metrics.countGauge("txmsg.in.doubt", "in-doubt transactions waiting for an operator", store::inDoubtCount);
         return metrics;

@@ -130,13 +130,17 @@ public class TxMsgEndpoint {
             throw new IllegalArgumentException("a reason is required to discard: say why, for whoever looks at it next");
         }
         Operations operations = this.operations.as(actor(security));
-        if (ids != null && !ids.isBlank()) {
-            List<String> each = ids(ids, k);
+        if (ids != null) {
+            List<String> each = ids(ids, k); // all checked before anything is done
             return each.stream().map(id -> act(operations, k, verb, id, reason)).toList();
         }
         if (IN_DOUBT.equals(k)) {
             throw new IllegalArgumentException("in-doubt transactions are decided one by one: list their ids (\"ids\":\"a,b\"), "
                 + "each checked against the business data");
+        }
+        if ("discard".equals(verb) && group == null && topic == null && from == null && to == null) {
+            throw new IllegalArgumentException("a bulk discard names its records (\"ids\":\"12,13\") or narrows them with a filter "
+                + "(group, topic, from, to); it never discards everything");
         }
         Query query = new Query(group, topic, from, to, limit == null ? Query.DEFAULT_LIMIT : limit);
         if ("discard".equals(verb)) {
@@ -169,11 +173,18 @@ public class TxMsgEndpoint {
     /** The ids, checked before anything is done: a bad one fails the whole request. */
     private static List<String> ids(String ids, String kind) {
         List<String> each = java.util.Arrays.stream(ids.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        if (each.isEmpty()) {
+            throw new IllegalArgumentException("\"ids\" names no record: give them comma-separated, or leave \"ids\" out to use the filters");
+        }
         if (each.size() > MAX_IDS) {
             throw new IllegalArgumentException(each.size() + " ids; at most " + MAX_IDS + " per request");
         }
-        if (DEAD_LETTERS.equals(kind)) {
-            each.forEach(TxMsgEndpoint::parseId);
+        for (String id : each) {
+            if (DEAD_LETTERS.equals(kind)) {
+                parseId(id);
+            } else if (id.length() > 64) {
+                throw new IllegalArgumentException("a transaction id has at most 64 characters: '" + id + "'");
+            }
         }
         return each;
     }

@@ -58,12 +58,12 @@ public final class CheckBackHandler implements TransactionListener {
         try (Observation.Scope scope = step.open()) {
             decision = decider.decide(request);
         } catch (RuntimeException | Error e) {
-            step.error(e).stop();
+            step.outcome("error").error(e).stop();
             throw e;
         }
-        report(request, decision);
         TransactionState answer = decision.state();
         step.outcome(answer).stop();
+        report(request, decision);
         metrics.checkBack(answer);
         return switch (answer) {
             case COMMITTED -> LocalTransactionState.COMMIT_MESSAGE;

@@ -216,8 +216,9 @@ public final class InDoubtWatcher implements AutoCloseable {
             LOG.warn("could not settle exhausted transaction {} (attempt {}: {}); it is tried again after a backoff, for as long as "
                 + "it takes", txId, m.getReconsumeTimes() + 1, e.toString());
             settled = Optional.empty();
+        } finally {
+            step.stop();
         }
-        step.stop();
         if (settled.isEmpty()) {
             failures.incrementAndGet();
             failing.putIfAbsent(txId, Instant.now());

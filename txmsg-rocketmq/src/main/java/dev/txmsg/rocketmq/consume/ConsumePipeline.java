@@ -121,12 +121,17 @@ public final class ConsumePipeline {
     private Attempt apply(Subscription subscription, Received message, Long deadLetterId) {
         MessageTracing.Step step = tracing.startReceived(MessageTracing.CONSUME, subscription.consumerGroup(), message.topic(),
             message.tag(), message.transactionId(), String.join(" ", message.keys()), message.properties());
-        Attempt attempt;
+        Attempt attempt = null;
         try (Observation.Scope scope = step.open()) {
             attempt = applyInScope(subscription, message, deadLetterId);
+            return attempt;
+        } finally {
+            if (attempt == null) { // an Error escaped
+                step.outcome("failed").stop();
+            } else {
+                step.outcome(attempt.outcome() != null ? attempt.outcome() : "failed").error(attempt.failure()).stop();
+            }
         }
-        step.outcome(attempt.outcome() != null ? attempt.outcome() : "failed").error(attempt.failure()).stop();
-        return attempt;
     }
 
     private Attempt applyInScope(Subscription subscription, Received message, Long deadLetterId) {

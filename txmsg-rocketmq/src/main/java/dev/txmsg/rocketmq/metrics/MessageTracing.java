@@ -175,6 +175,14 @@ public final class MessageTracing {
             return this;
         }
 
+        /** Records (or corrects) the transaction id. */
+        public Step transactionId(String transactionId) {
+            if (observation != Observation.NOOP && transactionId != null) {
+                observation.highCardinalityKeyValue(TRANSACTION_ID, transactionId);
+            }
+            return this;
+        }
+
         /** Records an error. */
         public Step error(Throwable error) {
             if (observation != Observation.NOOP && error != null) {

@@ -121,7 +121,13 @@ public final class OutboxFlow implements SendPath {
             rows.get(0).row.transactionId(), String.join(" ", head.keys()), rows.size());
         Map<String, String> propagation = step.propagation();
         if (!propagation.isEmpty()) {
-            rows.replaceAll(p -> pending(p.message, propagation)); // the rows carry the trace context to the relay
+            try {
+                rows.replaceAll(p -> pending(p.message, propagation)); // the rows carry the trace context to the relay
+            } catch (RuntimeException e) {
+                step.error(e).stop();
+                throw e;
+            }
+            step.transactionId(rows.get(0).row.transactionId());     // and have new ids
         }
         inFlight.incrementAndGet();
         List<Pending> added = new ArrayList<>(0);

@@ -421,7 +421,13 @@ public final class OutboxRelay implements AutoCloseable, OutboxFlow.Waker {
                 continue;
             }
             List<MessageTracing.Step> steps = traced(chunk);
-            Exception failure = send(topic, partition, chunk);
+            Exception failure;
+            try {
+                failure = send(topic, partition, chunk);
+            } catch (InterruptedException | RuntimeException | Error e) {
+                steps.forEach(step -> step.outcome("failed").error(e).stop());
+                throw e;
+            }
             for (MessageTracing.Step step : steps) {
                 step.outcome(failure == null ? "published" : "failed").error(failure).stop();
             }

@@ -130,7 +130,12 @@ public final class SendFlow implements SendPath {
         Pending head = batch.first();
         MessageTracing.Step step = metrics.tracing().startSend(metrics.group(), head.message.topic(), head.message.tag(),
             head.txId, String.join(" ", head.message.keys()), batch.size());
-        batch.propagate(step.propagation());
+        try {
+            batch.propagate(step.propagation());
+        } catch (RuntimeException e) { // a propagator field RocketMQ refuses as a property name
+            step.error(e).stop();
+            throw e;
+        }
         inFlight.incrementAndGet();
         for (Pending p : batch.all()) {
             running.started(p.txId);

@@ -136,7 +136,14 @@ class StarterConsumerTest {
 
                 assertThatThrownBy(() -> endpoint.actOnAll(SecurityContext.NONE, "dead-letters", "discard", "moot", p1 + ",x", null, null,
                     null, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x'");
-                assertThat(endpoint.list("audit", null, null, null, null, null)).as("newest first; the bad request wrote nothing")
+                assertThatThrownBy(() -> endpoint.actOnAll(SecurityContext.NONE, "dead-letters", "discard", "moot", " , ", null, null,
+                    null, null, null)).as("ids that name nothing never mean all").isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> endpoint.actOnAll(SecurityContext.NONE, "dead-letters", "discard", "moot", null, null, null,
+                    null, null, null)).as("a bulk discard without ids or a filter").isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("never discards everything");
+                assertThatThrownBy(() -> endpoint.actOnAll(SecurityContext.NONE, "in-doubt", "discard", "moot", "a,b," + "x".repeat(65),
+                    null, null, null, null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 characters");
+                assertThat(endpoint.list("audit", null, null, null, null, null)).as("newest first; the bad requests wrote nothing")
                     .extracting(a -> a.get("actor") + " " + a.get("action") + " " + a.get("target") + " " + a.get("reason") + " "
                         + a.get("outcome"))
                     .containsExactly("anonymous discard " + p2 + " refunded by hand DISCARDED", "anonymous replay " + p1 + " null NOT_PENDING",
@@ -148,6 +155,25 @@ class StarterConsumerTest {
                 assertThat((List<?>) trail.get("consumed")).hasSize(1);
                 assertThat((List<?>) trail.get("deadLetters")).hasSize(1);
                 assertThat((List<?>) trail.get("log")).hasSize(1);
+            });
+    }
+
+    @Test
+    void txmsgObservesOnlyWhereATracerRuns(EmbeddedRocketMQ mq) {
+        String topic = "paid-" + UUID.randomUUID().toString().substring(0, 8);
+        mq.createTopic(topic, 2);
+        // Spring Boot's registry with metrics only (no tracing bridge): txmsg creates no observation, not even timers
+        app(mq, topic).withBean(io.micrometer.observation.ObservationRegistry.class, io.micrometer.observation.ObservationRegistry::create)
+            .run(context -> {
+                assertThat(context.getBean(dev.txmsg.rocketmq.metrics.TxMsgMetrics.class).tracing().registry().isNoop()).isTrue();
+                assertThat(context.getBean(dev.txmsg.rocketmq.metrics.ConsumerMetrics.class).tracing().registry().isNoop()).isTrue();
+            });
+        app(mq, topic).withBean(io.micrometer.observation.ObservationRegistry.class, io.micrometer.observation.ObservationRegistry::create)
+            .withBean(io.micrometer.tracing.Tracer.class, () -> io.micrometer.tracing.Tracer.NOOP)
+            .run(context -> {
+                io.micrometer.observation.ObservationRegistry registry = context.getBean(io.micrometer.observation.ObservationRegistry.class);
+                assertThat(context.getBean(dev.txmsg.rocketmq.metrics.TxMsgMetrics.class).tracing().registry()).isSameAs(registry);
+                assertThat(context.getBean(dev.txmsg.rocketmq.metrics.ConsumerMetrics.class).tracing().registry()).isSameAs(registry);
             });
     }
 

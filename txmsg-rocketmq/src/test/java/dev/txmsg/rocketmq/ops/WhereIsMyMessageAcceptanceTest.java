@@ -136,6 +136,42 @@ abstract class WhereIsMyMessageAcceptanceTest {
     }
 
     @Test
+    void anOutboxMessageIsFoundByItsKeyInTheOutbox() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "trail-outbox-" + id;
+        String group = "p-trail-outbox-" + id;
+        mq.broker().createTopic(topic, 2);
+        ConsumerStore store = new ConsumerStore(db.dataSource(), SchemaInitialization.ALWAYS);
+        Set<String> applied = ConcurrentHashMap.newKeySet();
+        RocketMqConsumers consumers = closing(RocketMqConsumers.builder(client(), db.dataSource()).store(store)
+            .subscribe(Subscription.of("c-" + group, topic, (message, ctx) -> applied.add(message.transactionId()))).build().start());
+        dev.txmsg.rocketmq.outbox.OutboxStore outbox = new dev.txmsg.rocketmq.outbox.OutboxStore(db.dataSource(), group,
+            SchemaInitialization.ALWAYS);
+        RocketMqTxMsg sender = closing(RocketMqTxMsg.builder(client(), group).mode(dev.txmsg.rocketmq.Mode.OUTBOX)
+            .dataSource(db.dataSource()).outboxStore(outbox)
+            .outbox(dev.txmsg.rocketmq.outbox.OutboxOptions.defaults().withPublishedRetention(Duration.ofHours(1)))
+            .options(o -> o.withTopics(List.of(topic))).build());
+        // no key index: the key must be found in the outbox row itself
+        TxMsgOperations ops = new TxMsgOperations(store, consumers, sender.republisher(), outbox, null)
+            .withTrailSources(sender.transactionLog().orElse(null), KeyIndex.NONE);
+
+        String txId = send(sender, topic, "order-outbox-" + id);
+        await().atMost(PATIENCE).until(() -> applied.contains(txId)
+            && outbox.find(txId).map(m -> m.status() == dev.txmsg.api.ops.OutboxMessage.Status.PUBLISHED).orElse(false));
+
+        MessageTrail trail = ops.trail("order-outbox-" + id);
+        assertThat(trail.transactionIds()).containsExactly(txId);
+        assertThat(trail.outbox()).singleElement().satisfies(m -> {
+            assertThat(m.transactionId()).isEqualTo(txId);
+            assertThat(m.status()).isEqualTo(dev.txmsg.api.ops.OutboxMessage.Status.PUBLISHED);
+        });
+        assertThat(trail.log()).as("an outbox writes no log rows").isEmpty();
+        assertThat(trail.consumed()).extracting(MessageTrail.Consumption::consumerGroup).containsExactly("c-" + group);
+        assertThat(ops.trail("order-outbox").isEmpty()).as("a key matches whole, not as a prefix").isTrue();
+        assertThat(ops.trail("order%outbox%" + id).isEmpty()).as("LIKE's wildcards in a key are plain characters").isTrue();
+    }
+
+    @Test
     void noActionRunsUnrecordedAndABulkDiscardRecordsEachRecord() throws Exception {
         TestDatabase own = freshDatabase();
         try {

@@ -18,7 +18,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
  * <ul>
  * <li>In a browser: a login form and a session; the console's state-changing calls carry the CSRF
  *     token it reads from the XSRF-TOKEN cookie (sent back as X-XSRF-TOKEN).</li>
- * <li>From curl: {@code -u user:password} (HTTP Basic, no session, no cookie). Requests with an
+ * <li>From curl: {@code -u user:password} (HTTP Basic, no session, no cookie). Requests with a Basic
  *     Authorization header need no CSRF token: a browser adds that header on its own only after a
  *     Basic prompt, and this service never asks a browser for one (it shows the login form).</li>
  * </ul>
@@ -39,8 +39,12 @@ class OperatorSecurity {
             .formLogin(Customizer.withDefaults())
             .httpBasic(Customizer.withDefaults())
             .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse()).csrfTokenRequestHandler(tokens)
-                .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
+                .ignoringRequestMatchers(request -> isBasic(request.getHeader("Authorization"))))
             .build();
+    }
+
+    private static boolean isBasic(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     @Bean
