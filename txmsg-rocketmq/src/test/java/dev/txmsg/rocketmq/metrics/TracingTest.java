@@ -134,7 +134,7 @@ class TracingTest {
             assertThat(d.tags()).containsEntry(MessageTracing.GROUP, "c-" + id).containsEntry(MessageTracing.TRANSACTION_ID, txId);
         });
         assertThat(deliveries).extracting(d -> d.tags().get(MessageTracing.OUTCOME)).contains("failed", "applied")
-            .as("a redelivery after the commit finds the message applied").containsOnly("failed", "applied", "duplicate");
+            .as("a redelivery after the commit finds the message applied").isSubsetOf("failed", "applied", "duplicate");
         assertThat(deliveries).filteredOn(d -> "failed".equals(d.tags().get(MessageTracing.OUTCOME)))
             .singleElement().satisfies(d -> assertThat(d.error()).hasMessageContaining("injected"));
     }
