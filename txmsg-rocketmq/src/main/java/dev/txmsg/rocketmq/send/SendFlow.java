@@ -460,12 +460,14 @@ public final class SendFlow implements SendPath {
         private Map<String, String> propagation = Map.of();
 
         synchronized void add(Pending p) {
-            propagation.forEach(p.half::putUserProperty);
-            messages.add(p);
+            messages.add(p); // an added message has its trace context already, written before its half send
             added |= p.added;
         }
 
-        /** Writes the send's trace context into the messages so far and those added later. */
+        /**
+         * Writes the send's trace context into the messages given to the send (before their half sends);
+         * a message the executor adds takes it from {@link #propagation()} before its own.
+         */
         synchronized void propagate(Map<String, String> fields) {
             propagation = fields;
             for (Pending p : messages) {
