@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -38,6 +39,8 @@ import dev.txmsg.test.WithEmbeddedRocketMQ;
 
 /** The account service's REST contract and its order handling, against the real service on H2 and the in-process broker. */
 @WithEmbeddedRocketMQ
+// the context stops with the class: its consumers (group account-service) must not share the JVM's broker with another class's
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.datasource.url=jdbc:h2:mem:account-api;DB_CLOSE_DELAY=-1", "txmsg.consumer.start-from=first"})
 class AccountServiceTest {

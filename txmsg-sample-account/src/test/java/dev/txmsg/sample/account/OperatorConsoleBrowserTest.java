@@ -34,6 +34,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpEntity;
@@ -58,6 +59,8 @@ import dev.txmsg.test.WithEmbeddedRocketMQ;
  * Skipped, with how to enable it, where Chromium is not installed; required under CI=true.
  */
 @WithEmbeddedRocketMQ
+// the context stops with the class: its consumers (group account-service) must not share the JVM's broker with another class's
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.datasource.url=jdbc:h2:mem:account-console;DB_CLOSE_DELAY=-1", "txmsg.consumer.start-from=first"})
 class OperatorConsoleBrowserTest {
